@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+// Every process reads its settings from the environment once, at start, and refuses to run with a
+// missing or malformed variable, naming it. Secrets have no defaults and are never printed.
+
+const temporalSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fc-refresh'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+});
+
+const databaseSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+});
+
+const stripeSchema = z.object({
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'),
+  STRIPE_API_BASE: z.url('must be a URL such as http://127.0.0.1:12111').optional(),
+  /** Stripe activities across all workers: the task queue's server-side rate limit (Stripe test mode allows 25/s). */
+  STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+});
+
+const webhookSchema = z.object({
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)'),
+  WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(4242),
+  WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
+});
+
+export const configSections = {
+  temporal: temporalSchema,
+  database: databaseSchema,
+  stripe: stripeSchema,
+  webhook: webhookSchema,
+};
+
+type Sections = typeof configSections;
+type SectionName = keyof Sections;
+export type ConfigOf<K extends SectionName> = z.infer<Sections[K]>;
+type Merge<K extends SectionName> = UnionToIntersection<ConfigOf<K>>;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the named sections of the environment; throws ConfigError naming each bad variable. */
+export function loadConfig<K extends SectionName>(names: K[], env: NodeJS.ProcessEnv = process.env): Merge<K> {
+  const merged: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const parsed = configSections[name].safeParse(env);
+    if (parsed.success) Object.assign(merged, parsed.data);
+    else {
+      for (const issue of parsed.error.issues) {
+        const variable = String(issue.path[0] ?? name);
+        const missing = env[variable] === undefined || env[variable] === '';
+        problems.push(missing ? `${variable} is required` : `${variable} ${issue.message}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return merged as Merge<K>;
+}
+
+/** For entry points: print one clear line per problem and exit, instead of a stack trace. */
+export function loadConfigOrExit<K extends SectionName>(names: K[]): Merge<K> {
+  try {
+    return loadConfig(names);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) process.stderr.write(`fc-refresh: configuration error: ${problem}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

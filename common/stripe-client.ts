@@ -1,0 +1,21 @@
+import Stripe from 'stripe';
+
+/**
+ * The official SDK, pointed at api.stripe.com or at any Stripe-compatible base URL (the simulator).
+ * Network retries stay on: the SDK resends with the same idempotency key, so they are safe.
+ */
+export function createStripeClient(options: { secretKey: string; apiBase?: string; maxNetworkRetries?: number }): Stripe {
+  const base = options.apiBase ? new URL(options.apiBase) : undefined;
+  return new Stripe(options.secretKey, {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: 30_000,
+    appInfo: { name: 'fc-refresh' },
+    ...(base
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,10 @@
+import type { Feature } from './features';
+
+// Readable, deterministic IDs: one refresh workflow per (feature, account) so duplicate requests join it.
+export function refreshWorkflowId(feature: Feature, accountId: string): string {
+  return `fc-refresh/${feature}/${accountId}`;
+}
+
+export function accountWorkflowId(accountId: string): string {
+  return `fc-account/${accountId}`;
+}
