@@ -2,16 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres, type LocalPostgres } from '../db/local-postgres';
 import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { ensureTemporalCli, hydratePostgresBinaries } from '../scripts/ensure-tools.mjs';
+import { workflowsPath } from '../workers/create-workers';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalUiUrl: string;
     databaseUrl: string;
+    workflowBundleCode: string;
   }
 }
 
@@ -43,6 +46,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', env.address);
   project.provide('temporalUiUrl', `http://${host}:${Number(port) + 1000}`);
   project.provide('databaseUrl', databaseUrl);
+  // Bundled once for the run: every file's workers load the same code, as production workers would.
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  project.provide('workflowBundleCode', bundle.code);
 
   return async () => {
     await env.teardown();
@@ -50,3 +56,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 }
+
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+};

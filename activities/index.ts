@@ -1,0 +1,32 @@
+import type { ActivityDeps } from './deps';
+import { createGetRefreshState } from './get-refresh-state';
+import { createInitiateRefresh } from './initiate-refresh';
+import { createRecordRefresh } from './record-refresh';
+import { createStoreBalance } from './store-balance';
+import { createStoreOwnership } from './store-ownership';
+import { createSyncTransactions } from './sync-transactions';
+
+/**
+ * Activities that call Stripe. They run on their own task queue whose server-side rate limit
+ * (maxTaskQueueActivitiesPerSecond) keeps every worker together under Stripe's request limit.
+ */
+export function createStripeActivities(deps: ActivityDeps) {
+  return {
+    getRefreshState: createGetRefreshState(deps),
+    initiateRefresh: createInitiateRefresh(deps),
+    storeBalance: createStoreBalance(deps),
+    storeOwnership: createStoreOwnership(deps),
+    syncTransactions: createSyncTransactions(deps),
+  };
+}
+
+/** Activities that only touch Postgres: not rate limited. */
+export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
+  return {
+    recordRefresh: createRecordRefresh(deps),
+  };
+}
+
+export type StripeActivities = ReturnType<typeof createStripeActivities>;
+export type DbActivities = ReturnType<typeof createDbActivities>;
+export type { ActivityDeps } from './deps';

@@ -1,0 +1,64 @@
+import type Stripe from 'stripe';
+import type { Queryable } from '../pool';
+import { toTimestamp } from '../pool';
+
+type Transaction = Stripe.FinancialConnections.Transaction;
+
+export interface UpsertCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Upserts a page of transactions in one statement. A row changes only when the incoming `updated` is newer,
+ * so a replayed or out-of-order page never overwrites fresher data.
+ */
+export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
+  if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
+  const { rows } = await db.query<{ inserted: boolean }>(
+    `INSERT INTO fc_transactions (id, account_id, amount, currency, description, status, posted_at, void_at,
+        transacted_at, transaction_refresh_id, stripe_updated)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+        $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+        description = EXCLUDED.description, status = EXCLUDED.status, posted_at = EXCLUDED.posted_at,
+        void_at = EXCLUDED.void_at, transacted_at = EXCLUDED.transacted_at,
+        transaction_refresh_id = EXCLUDED.transaction_refresh_id, stripe_updated = EXCLUDED.stripe_updated,
+        stored_at = now()
+     WHERE fc_transactions.stripe_updated < EXCLUDED.stripe_updated
+     RETURNING (xmax = 0) AS inserted`,
+    [
+      transactions.map((t) => t.id),
+      transactions.map((t) => t.account),
+      transactions.map((t) => t.amount),
+      transactions.map((t) => t.currency),
+      transactions.map((t) => t.description),
+      transactions.map((t) => t.status),
+      transactions.map((t) => toTimestamp(t.status_transitions?.posted_at)),
+      transactions.map((t) => toTimestamp(t.status_transitions?.void_at)),
+      transactions.map((t) => toTimestamp(t.transacted_at)),
+      transactions.map((t) => t.transaction_refresh),
+      transactions.map((t) => toTimestamp(t.updated)),
+    ],
+  );
+  const added = rows.filter((row) => row.inserted).length;
+  const updated = rows.length - added;
+  return { added, updated, unchanged: transactions.length - rows.length };
+}
+
+export async function getTransactionCursor(db: Queryable, accountId: string): Promise<string | null> {
+  const { rows } = await db.query<{ transaction_refresh_id: string }>(
+    `SELECT transaction_refresh_id FROM fc_transaction_cursors WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows[0]?.transaction_refresh_id ?? null;
+}
+
+export async function setTransactionCursor(db: Queryable, accountId: string, transactionRefreshId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO fc_transaction_cursors (account_id, transaction_refresh_id) VALUES ($1, $2)
+     ON CONFLICT (account_id) DO UPDATE SET transaction_refresh_id = EXCLUDED.transaction_refresh_id, updated_at = now()`,
+    [accountId, transactionRefreshId],
+  );
+}

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createDbActivities, createStripeActivities, type ActivityDeps } from '../activities';
+import { stripeTaskQueue } from '../common/task-queues';
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Stripe requests per second across every worker on this task queue (server-side limit). */
+  stripeRequestsPerSecond: number;
+  /** Pre-built workflow bundle (tests build once per file); else the bundle is built from workflows/. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra workflows' entry, e.g. account and schedule workflows living in the same index. */
+  identity?: string;
+}
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * Two workers per process: one runs workflows and their Postgres bookkeeping; the other runs the Stripe
+ * activities on a separate queue so `maxTaskQueueActivitiesPerSecond` rate-limits Stripe calls fleet-wide.
+ */
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const common = { connection: setup.connection, namespace: setup.namespace, ...(setup.identity ? { identity: setup.identity } : {}) };
+  const workflowWorker = await Worker.create({
+    ...common,
+    taskQueue: setup.taskQueue,
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
+    activities: createDbActivities(setup.deps),
+  });
+  const stripeWorker = await Worker.create({
+    ...common,
+    taskQueue: stripeTaskQueue(setup.taskQueue),
+    activities: createStripeActivities(setup.deps),
+    maxTaskQueueActivitiesPerSecond: setup.stripeRequestsPerSecond,
+  });
+  return [workflowWorker, stripeWorker];
+}
+
+/** Runs the workers until shutdown (SIGINT/SIGTERM are handled by the SDK runtime: in-flight tasks finish). */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.run()));
+}

@@ -1,0 +1,101 @@
+// The refresh workflow's public contract: its input, result, signal and query. Shared by the workflow,
+// the webhook receiver (which signals it) and the client (which starts and queries it), so it imports
+// nothing that is not safe inside the workflow sandbox.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Feature } from '../common/features';
+
+/** Why a refresh workflow was started. */
+export type RefreshTrigger = 'request' | 'webhook' | 'schedule' | 'subscription';
+
+export interface RefreshWorkflowInput {
+  accountId: string;
+  feature: Feature;
+  trigger: RefreshTrigger;
+  /** Refreshes to initiate before giving up when Stripe reports `failed` (default 1: no re-initiation). */
+  maxAttempts?: number;
+  /** How long to wait for one refresh to leave `pending` before ending `timed_out` (default 1 hour). */
+  completionTimeoutSeconds?: number;
+  /** First and longest gap between fallback polls of the account while waiting for the webhook. */
+  pollIntervalSeconds?: { initial: number; max: number };
+  /** Stored account state younger than this is used instead of calling Stripe (default 0: always ask Stripe). */
+  stateMaxAgeSeconds?: number;
+}
+
+/** A refresh hash as Stripe reports it (`balance_refresh`, …), timestamps in unix seconds. */
+export interface RefreshHash {
+  status: 'pending' | 'succeeded' | 'failed';
+  lastAttemptedAt: number;
+  nextRefreshAvailableAt: number | null;
+  /** `transaction_refresh.id` (fctxnref_…); null for balance and ownership. */
+  id: string | null;
+}
+
+/** Sent by the webhook receiver for each verified `financial_connections.account.refreshed_*` event. */
+export interface RefreshCompletedSignal {
+  eventId: string;
+  /** The event's `created`, unix seconds. */
+  eventCreated: number;
+  refresh: RefreshHash;
+  /** The refresh hash's `error` (a Stripe preview field) when a failed refresh carries one. */
+  error?: RefreshError | null;
+}
+
+export type RefreshOutcome =
+  | 'succeeded'
+  | 'failed'
+  | 'account_inactive'
+  | 'account_not_found'
+  | 'permission_missing'
+  | 'timed_out';
+
+export type RefreshPhase =
+  | 'checking'
+  | 'waiting_for_availability'
+  | 'initiating'
+  | 'pending'
+  | 'storing'
+  | 'cancelled'
+  | RefreshOutcome;
+
+/** Counts and ids only: bulk data and PII stay in Postgres. */
+export interface StoredCounts {
+  balanceCurrencies?: number;
+  balanceAsOf?: number | null;
+  ownershipId?: string | null;
+  owners?: number;
+  transactionsAdded?: number;
+  transactionsUpdated?: number;
+  transactionsUnchanged?: number;
+}
+
+export interface RefreshError {
+  /** Stripe's `error` hash code when present, else fc-refresh's own reason. */
+  code: string;
+  message: string;
+}
+
+export interface RefreshStatus {
+  accountId: string;
+  feature: Feature;
+  trigger: RefreshTrigger;
+  phase: RefreshPhase;
+  /** Refreshes this workflow initiated with the Refresh API (adopted ones are not counted). */
+  initiations: number;
+  /** Refresh lifecycles followed to completion or timeout (initiated or adopted). */
+  attempts: number;
+  startedAt: number;
+  lastAttemptedAt: number | null;
+  nextRefreshAvailableAt: number | null;
+  waitingUntil: number | null;
+  completedAt: number | null;
+  transactionRefreshId: string | null;
+  stored: StoredCounts;
+  error: RefreshError | null;
+}
+
+export interface RefreshResult extends RefreshStatus {
+  outcome: RefreshOutcome;
+}
+
+export const refreshCompletedSignal = defineSignal<[RefreshCompletedSignal]>('refreshCompleted');
+export const refreshStatusQuery = defineQuery<RefreshStatus>('status');

@@ -1,0 +1,2 @@
+// Every workflow the worker registers (its workflowsPath bundle entry).
+export { refreshWorkflow } from './refresh';
