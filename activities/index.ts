@@ -1,9 +1,12 @@
 import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
+import { createLoadAccount } from './load-account';
+import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
 import { createStoreBalance } from './store-balance';
 import { createStoreOwnership } from './store-ownership';
+import { createSyncRunActivities } from './sync-runs';
 import { createSyncTransactions } from './sync-transactions';
 
 /**
@@ -17,6 +20,8 @@ export function createStripeActivities(deps: ActivityDeps) {
     storeBalance: createStoreBalance(deps),
     storeOwnership: createStoreOwnership(deps),
     syncTransactions: createSyncTransactions(deps),
+    loadAccount: createLoadAccount(deps),
+    setTransactionSubscription: createSetTransactionSubscription(deps),
   };
 }
 
@@ -24,6 +29,7 @@ export function createStripeActivities(deps: ActivityDeps) {
 export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
   return {
     recordRefresh: createRecordRefresh(deps),
+    ...createSyncRunActivities(deps),
   };
 }
 

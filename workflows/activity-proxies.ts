@@ -24,3 +24,14 @@ export function refreshActivities() {
     db: proxyLocalActivities<DbActivities>({ startToCloseTimeout: '30 seconds', retry }),
   };
 }
+
+/** The account workflow's Stripe calls (load, subscribe, unsubscribe). */
+export function accountActivities() {
+  return {
+    stripe: proxyActivities<StripeActivities>({
+      taskQueue: stripeTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: '1 minute',
+      retry,
+    }),
+  };
+}

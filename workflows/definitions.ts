@@ -17,8 +17,13 @@ export interface RefreshWorkflowInput {
   completionTimeoutSeconds?: number;
   /** First and longest gap between fallback polls of the account while waiting for the webhook. */
   pollIntervalSeconds?: { initial: number; max: number };
-  /** Stored account state younger than this is used instead of calling Stripe (default 0: always ask Stripe). */
+  /** Stored account state younger than this is used instead of calling Stripe (default 60 s). */
   stateMaxAgeSeconds?: number;
+  /**
+   * For subscribed accounts, which Stripe refreshes daily: when the last refresh succeeded within this many
+   * seconds, sync what it brought (from the stored cursor) instead of initiating another one.
+   */
+  syncIfRefreshedWithinSeconds?: number;
 }
 
 /** A refresh hash as Stripe reports it (`balance_refresh`, …), timestamps in unix seconds. */

@@ -1,2 +1,5 @@
 // Every workflow the worker registers (its workflowsPath bundle entry).
 export { refreshWorkflow } from './refresh';
+export { accountWorkflow } from './account';
+export { dailySyncWorkflow } from './daily-sync';
+export { syncBatchWorkflow } from './sync-batch';

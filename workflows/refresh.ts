@@ -183,6 +183,14 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
       if (!state.hasPermission) return await finish('permission_missing', { code: 'missing_permission', message: `the account did not grant the permission ${feature} needs` });
       known = state.refresh ?? known;
 
+      const recentWindow = input.syncIfRefreshedWithinSeconds;
+      if (recentWindow !== undefined && state.refresh?.status === 'succeeded' && state.refresh.lastAttemptedAt * 1000 >= Date.now() - recentWindow * 1000) {
+        // Stripe's own daily refresh already ran: take what it brought, initiate nothing.
+        status.attempts += 1;
+        track(state.refresh);
+        return (await settle({ refresh: state.refresh, eventId: null })) ?? (await finish('failed'));
+      }
+
       let tracked: RefreshHash | null = null;
       if (state.refresh?.status === 'pending') {
         tracked = state.refresh; // prefetch, or a refresh started elsewhere: adopt it, initiate nothing

@@ -1,0 +1,154 @@
+// One long-running workflow per linked account (entity pattern): it knows the account's lifecycle and
+// subscriptions, applies Stripe's lifecycle events in order, and serves subscribe/unsubscribe as updates.
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { FEATURES } from '../common/features';
+import { refreshWorkflowId } from '../common/workflow-ids';
+import {
+  accountEventSignal,
+  accountStateQuery,
+  subscribeTransactionsUpdate,
+  unsubscribeTransactionsUpdate,
+  type AccountEventSignal,
+  type AccountLifecycleState,
+  type AccountState,
+  type AccountWorkflowInput,
+} from './account-definitions';
+import { accountActivities } from './activity-proxies';
+import type { refreshWorkflow } from './refresh';
+
+/** Continue-as-new well before history gets large; the server also suggests it. */
+const MAX_HISTORY_EVENTS = 2_000;
+const RECENT_EVENT_IDS = 200;
+
+const LIFECYCLE_OF_EVENT: Record<string, AccountLifecycleState | undefined> = {
+  'financial_connections.account.deactivated': 'inactive',
+  'financial_connections.account.reactivated': 'active',
+  'financial_connections.account.disconnected': 'disconnected',
+};
+
+export async function accountWorkflow(input: AccountWorkflowInput): Promise<AccountState> {
+  const { accountId } = input;
+  const acts = accountActivities();
+  const state: AccountState = input.state ?? {
+    accountId,
+    lifecycle: 'active',
+    subscriptions: [],
+    lastEventCreated: 0,
+    registeredAt: Math.floor(Date.now() / 1000),
+    eventsApplied: 0,
+  };
+  const recentEventIds = [...(input.recentEventIds ?? [])];
+  let loaded = input.state !== undefined;
+  let subscriptionRequests = 0;
+
+  setHandler(accountStateQuery, () => state);
+
+  setHandler(accountEventSignal, async (event: AccountEventSignal) => {
+    if (recentEventIds.includes(event.eventId)) return;
+    recentEventIds.push(event.eventId);
+    if (recentEventIds.length > RECENT_EVENT_IDS) recentEventIds.shift();
+    const next = LIFECYCLE_OF_EVENT[event.type];
+    // Stripe does not order deliveries: an event older than the one applied last must not undo it.
+    if (!next || event.created < state.lastEventCreated || state.lifecycle === 'disconnected') return;
+    state.lastEventCreated = event.created;
+    state.eventsApplied += 1;
+    const was = state.lifecycle;
+    state.lifecycle = next;
+    if (was === 'active' && next !== 'active') await stopRunningRefreshes();
+  });
+
+  const refuseUnlessActive = (): void => {
+    if (state.lifecycle !== 'active') {
+      throw ApplicationFailure.create({
+        type: 'AccountInactive',
+        message: `${accountId} is ${state.lifecycle}: Stripe refuses subscriptions on inactive or disconnected accounts`,
+        nonRetryable: true,
+      });
+    }
+  };
+
+  setHandler(
+    subscribeTransactionsUpdate,
+    async () => {
+      await condition(() => loaded);
+      const result = await acts.stripe.setTransactionSubscription({
+        accountId,
+        subscribe: true,
+        idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/subscription-${subscriptionRequests++}`,
+      });
+      state.subscriptions = result.subscriptions;
+      // Subscribing starts a transaction refresh; follow it so its result is synced even if its webhook is lost.
+      await followSubscriptionRefresh();
+      return state;
+    },
+    { validator: refuseUnlessActive },
+  );
+
+  setHandler(
+    unsubscribeTransactionsUpdate,
+    async () => {
+      await condition(() => loaded);
+      const result = await acts.stripe.setTransactionSubscription({
+        accountId,
+        subscribe: false,
+        idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/subscription-${subscriptionRequests++}`,
+      });
+      state.subscriptions = result.subscriptions;
+      return state;
+    },
+    { validator: refuseUnlessActive },
+  );
+
+  async function followSubscriptionRefresh(): Promise<void> {
+    try {
+      await startChild<typeof refreshWorkflow>('refreshWorkflow', {
+        workflowId: refreshWorkflowId('transactions', accountId),
+        args: [{ accountId, feature: 'transactions', trigger: 'subscription' }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      // A transactions refresh is already running for the account: it will see this refresh through.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** Deactivation stops the account's refreshes: nothing more can succeed until it is reactivated. */
+  async function stopRunningRefreshes(): Promise<void> {
+    for (const feature of FEATURES) {
+      try {
+        await getExternalWorkflowHandle(refreshWorkflowId(feature, accountId)).cancel();
+      } catch {
+        // no refresh of that feature is running
+      }
+    }
+  }
+
+  if (!loaded) {
+    const account = await acts.stripe.loadAccount({ accountId });
+    if (!account.found) {
+      throw ApplicationFailure.create({ type: 'AccountNotFound', message: `no Financial Connections account ${accountId}`, nonRetryable: true });
+    }
+    state.lifecycle = account.lifecycle;
+    state.subscriptions = account.subscriptions;
+    loaded = true;
+  }
+
+  await condition(
+    () => state.lifecycle === 'disconnected' || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS,
+  );
+  // Let in-flight updates and signal handlers finish before closing or handing over to the next run.
+  await condition(allHandlersFinished);
+  if (state.lifecycle === 'disconnected') return state; // terminal: the data stays, marked disconnected
+  return continueAsNew<typeof accountWorkflow>({ accountId, state, recentEventIds });
+}
