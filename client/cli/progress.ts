@@ -1,0 +1,48 @@
+import type { Client } from '@temporalio/client';
+import { refreshStatusQuery, type RefreshStatus } from '../../workflows/definitions';
+import type { StartedRefresh } from '../start-refresh';
+import { describeProgress } from './format';
+
+const POLL_INTERVAL_MS = 1_000;
+const QUERY_DEADLINE_MS = 2_000;
+
+/**
+ * Polls the refresh's `status` query every second while the caller waits for its result. On a TTY one line is
+ * rewritten in place; elsewhere (logs, CI) a line is printed only when the phase, attempt or wait changes.
+ * A poll that fails (worker restarting) is skipped: the result, not the progress, decides the outcome.
+ */
+export function watchProgress(client: Client, started: StartedRefresh, out: NodeJS.WriteStream): { stop(): void } {
+  const handle = client.workflow.getHandle(started.workflowId, started.runId);
+  let stopped = false;
+  let lastKey = '';
+  let timer: NodeJS.Timeout | undefined;
+
+  const show = (status: RefreshStatus) => {
+    const line = describeProgress(status, Date.now());
+    if (out.isTTY) {
+      out.write(`\r\x1b[2K${line}`);
+      return;
+    }
+    const key = `${status.phase}|${status.attempts}|${status.waitingUntil ?? ''}`;
+    if (key !== lastKey) out.write(`${line}\n`);
+    lastKey = key;
+  };
+
+  const poll = async () => {
+    const status = await client
+      .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(refreshStatusQuery))
+      .catch(() => null);
+    if (stopped) return;
+    if (status) show(status);
+    timer = setTimeout(() => void poll(), POLL_INTERVAL_MS);
+  };
+  void poll();
+
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      if (out.isTTY) out.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { Feature } from '../common/features';
+import type { RefreshResult } from '../workflows/definitions';
+
+// One error hierarchy for every caller of client/: branch on the class, read what to act on from its fields.
+
+export class FcRefreshError extends Error {
+  /** Whether the same call may succeed later without changing its input. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable;
+  }
+}
+
+/** The request itself is wrong (account id, feature, option); retrying it unchanged cannot succeed. */
+export class InvalidInputError extends FcRefreshError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, { retryable: false });
+  }
+}
+
+/** The Temporal server could not be reached or did not answer in time. */
+export class TemporalUnavailableError extends FcRefreshError {
+  constructor(
+    readonly address: string | undefined,
+    cause: unknown,
+  ) {
+    super(`cannot reach Temporal${address ? ` at ${address}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** No refresh workflow has ever run for this account and feature (or its history has been deleted). */
+export class RefreshNotFoundError extends FcRefreshError {
+  constructor(
+    readonly accountId: string,
+    readonly feature: Feature | undefined,
+  ) {
+    super(`no refresh found for ${feature ? `${feature} of ` : ''}${accountId}`, { retryable: false });
+  }
+}
+
+/**
+ * A refresh ended without fresh data. `result` is the workflow's own account of it (outcome, error hash,
+ * attempts) when the workflow completed; null when the execution itself was cancelled, terminated or timed out.
+ */
+export class RefreshFailedError extends FcRefreshError {
+  constructor(
+    readonly accountId: string,
+    readonly feature: Feature,
+    readonly result: RefreshResult | null,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(`refresh of ${feature} for ${accountId} did not succeed: ${reason}`, {
+      retryable: result === null || result.outcome === 'failed' || result.outcome === 'timed_out',
+      cause,
+    });
+  }
+}

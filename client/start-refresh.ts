@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Feature } from '../common/features';
+import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
+import { refreshWorkflowId } from '../common/workflow-ids';
+import type { RefreshTrigger, RefreshWorkflowInput } from '../workflows/definitions';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from './refresh-workflow-type';
+import { toFcRefreshError } from './temporal-errors';
+import { parseAccountId, parseFeature, parsePositiveInteger } from './validate';
+
+export interface StartRefreshOptions {
+  accountId: string;
+  feature: Feature;
+  taskQueue: string;
+  /** Recorded on the refresh for reporting; default 'request'. */
+  trigger?: RefreshTrigger;
+  maxAttempts?: number;
+  completionTimeoutSeconds?: number;
+}
+
+export interface StartedRefresh {
+  accountId: string;
+  feature: Feature;
+  workflowId: string;
+  runId: string;
+  /** True when a refresh of this feature was already running and this request joined it instead of starting one. */
+  joined: boolean;
+}
+
+/**
+ * Starts a refresh, or joins the one already running for the same account and feature: the workflow id is
+ * deterministic and the conflict policy is USE_EXISTING, so concurrent requests share one Stripe refresh.
+ *
+ * The SDK returns the same run id either way (it does not surface the server's `started` flag), so each start
+ * carries a fresh nonce in its memo: a joined request finds another request's nonce on the running execution.
+ */
+export async function startRefresh(client: Client, options: StartRefreshOptions): Promise<StartedRefresh> {
+  const accountId = parseAccountId(options.accountId);
+  const feature = parseFeature(options.feature);
+  const input: RefreshWorkflowInput = {
+    accountId,
+    feature,
+    trigger: options.trigger ?? 'request',
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: parsePositiveInteger('maxAttempts', options.maxAttempts) }),
+    ...(options.completionTimeoutSeconds === undefined
+      ? {}
+      : { completionTimeoutSeconds: parsePositiveInteger('completionTimeoutSeconds', options.completionTimeoutSeconds) }),
+  };
+  const workflowId = refreshWorkflowId(feature, accountId);
+  const startNonce = randomUUID();
+  try {
+    const handle = await client.workflow.start<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: options.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      memo: { startNonce },
+      typedSearchAttributes: [
+        { key: FC_ACCOUNT_ID, value: accountId },
+        { key: FC_FEATURE, value: feature },
+        { key: FC_REFRESH_STATUS, value: 'checking' },
+      ],
+      staticSummary: `refresh ${feature} of ${accountId}`,
+    });
+    const runId = handle.firstExecutionRunId;
+    const execution = await client.workflow.getHandle(workflowId, runId).describe();
+    return { accountId, feature, workflowId, runId, joined: execution.memo?.startNonce !== startNonce };
+  } catch (err) {
+    throw toFcRefreshError(err, { accountId, feature });
+  }
+}

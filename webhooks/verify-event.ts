@@ -1,0 +1,48 @@
+import Stripe from 'stripe';
+import { z } from 'zod';
+
+/** Why a delivery was refused before anything was recorded. */
+export type RejectionReason = 'bad_signature' | 'malformed';
+
+export class WebhookRejectedError extends Error {
+  constructor(
+    readonly reason: RejectionReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookRejectedError';
+  }
+}
+
+/** The envelope fields the receiver relies on; the SDK's Event type is a promise about the payload, not a check. */
+const envelopeSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  created: z.number().int(),
+  livemode: z.boolean(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+/** Signatures older than this are refused as replays (Stripe's default tolerance). */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Verifies the signature over the exact bytes Stripe sent, then parses. Parsing first and re-serialising
+ * would change the bytes and break the signature (https://docs.stripe.com/webhooks#verify-events).
+ */
+export function verifyStripeEvent(stripe: Stripe, rawBody: unknown, signature: string | string[] | undefined, secret: string): Stripe.Event {
+  if (typeof signature !== 'string' || signature === '') throw new WebhookRejectedError('bad_signature', 'missing Stripe-Signature header');
+  if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) throw new WebhookRejectedError('malformed', 'empty body');
+  let event: Stripe.Event;
+  try {
+    event = stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeSignatureVerificationError) {
+      // The SDK's message continues with paragraphs of advice; its first line is the reason.
+      throw new WebhookRejectedError('bad_signature', err.message.trim().split('\n')[0] ?? 'signature verification failed');
+    }
+    throw new WebhookRejectedError('malformed', 'body is not JSON');
+  }
+  if (!envelopeSchema.safeParse(event).success) throw new WebhookRejectedError('malformed', 'body is not a Stripe event');
+  return event;
+}
