@@ -34,9 +34,11 @@ export function createGetRefreshState({ stripe, pool }: ActivityDeps) {
   return async function getRefreshState(input: { accountId: string; feature: Feature; maxAgeSeconds: number }): Promise<RefreshState> {
     if (input.maxAgeSeconds > 0) {
       const stored = await getStoredAccountSnapshot(pool, input.accountId);
-      if (stored && Date.now() - stored.seenAt.getTime() <= input.maxAgeSeconds * 1000) {
-        return refreshStateOf(stored.snapshot, input.feature, 'stored');
-      }
+      const state = stored && Date.now() - stored.seenAt.getTime() <= input.maxAgeSeconds * 1000
+        ? refreshStateOf(stored.snapshot, input.feature, 'stored')
+        : undefined;
+      // A stored `pending` may have completed since: adopting it would wait on a refresh that is over.
+      if (state && state.refresh?.status !== 'pending') return state;
     }
     try {
       const account = await stripe.financialConnections.accounts.retrieve(input.accountId);

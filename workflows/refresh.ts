@@ -170,12 +170,14 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
 
     let known: RefreshHash | null = null; // the newest refresh state this run has seen
     let recheckSeconds = DEFAULTS.recheckSeconds.initial;
+    let checks = 0;
     for (;;) {
       await enterPhase('checking');
       const state = await stripeActivities.getRefreshState({
         accountId,
         feature,
-        maxAgeSeconds: status.attempts === 0 && status.initiations === 0 ? (input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0,
+        // Only the first look may use the stored snapshot; every later one follows something that changed.
+        maxAgeSeconds: checks++ === 0 ? (input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0,
       });
       if (!state.found) return await finish('account_not_found', { code: 'resource_missing', message: `no account ${accountId}` });
       // "Refreshes aren't allowed on inactive accounts."
@@ -241,6 +243,9 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
         status.initiations += 1;
         initiatedAt = unixNow();
         tracked = attempt.state.refresh;
+        // Events received until now are about earlier refreshes; Stripe's one-second timestamps could not
+        // tell a same-second predecessor's completion from ours.
+        completions.length = 0;
       }
       if (!tracked) continue;
 

@@ -11,8 +11,8 @@ export interface UpsertCounts {
 }
 
 /**
- * Upserts a page of transactions in one statement. A row changes only when the incoming `updated` is newer,
- * so a replayed or out-of-order page never overwrites fresher data.
+ * Upserts a page of transactions in one statement. A row changes only when the incoming `updated` is newer
+ * (or the same second with different content), so a replayed or out-of-order page never overwrites fresher data.
  */
 export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
   if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
@@ -27,6 +27,12 @@ export async function upsertTransactions(db: Queryable, transactions: Transactio
         transaction_refresh_id = EXCLUDED.transaction_refresh_id, stripe_updated = EXCLUDED.stripe_updated,
         stored_at = now()
      WHERE fc_transactions.stripe_updated < EXCLUDED.stripe_updated
+        -- \`updated\` has one-second resolution: a change within the same second still differs in content
+        OR (fc_transactions.stripe_updated = EXCLUDED.stripe_updated
+            AND (fc_transactions.status, fc_transactions.amount, fc_transactions.posted_at, fc_transactions.void_at,
+                 fc_transactions.transaction_refresh_id)
+                IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.amount, EXCLUDED.posted_at, EXCLUDED.void_at,
+                 EXCLUDED.transaction_refresh_id))
      RETURNING (xmax = 0) AS inserted`,
     [
       transactions.map((t) => t.id),

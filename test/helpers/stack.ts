@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type pg from 'pg';
+import type Stripe from 'stripe';
+import { inject } from 'vitest';
+import { logger } from '../../common/logger';
+import { createStripeClient } from '../../common/stripe-client';
+import { createPool } from '../../db/pool';
+import { startSimulator } from '../../simulator/server';
+import type { SimulatorControl } from '../../simulator/control-client';
+import { buildWebhookApp } from '../../webhooks/app';
+import { createWorkers } from '../../workers/create-workers';
+import { createTestDatabase } from './database';
+
+export interface Stack {
+  client: Client;
+  taskQueue: string;
+  pool: pg.Pool;
+  databaseUrl: string;
+  stripe: Stripe;
+  simulator: SimulatorControl;
+  simulatorUrl: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  /** Stops this file's workers (as a crash would, minus the process) and starts fresh ones. */
+  restartWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  stripeRequestsPerSecond?: number;
+  /** Real-time delay before the simulator completes a refresh. */
+  refreshLatencyMs?: number;
+}
+
+/**
+ * The whole product wired for one test file: its own database and task queue on the run's real Temporal dev
+ * server and Postgres, the simulator behind the real Stripe SDK, the real webhook receiver, and real workers.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const address = inject('temporalAddress');
+  const databaseUrl = await createTestDatabase(inject('databaseUrl'));
+  const pool = createPool(databaseUrl, 20);
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const webhookSecret = `whsec_test_${randomBytes(12).toString('hex')}`;
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const nativeConnection = await NativeConnection.connect({ address });
+
+  const simulator = await startSimulator({ port: 0, host: '127.0.0.1', webhookSecret, refreshLatencyMs: options.refreshLatencyMs ?? 50 });
+  const stripe = createStripeClient({ secretKey: 'sk_test_simulator', apiBase: simulator.url, maxNetworkRetries: 0 });
+
+  const app = buildWebhookApp({ temporal: client, taskQueue, pool, stripe, webhookSecret, logger: logger.child({ test: taskQueue }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  const webhookUrl = `http://127.0.0.1:${port}/webhooks/stripe`;
+  await simulator.control.setWebhookEndpoint({ url: webhookUrl, secret: webhookSecret });
+
+  let workers: Worker[] = [];
+  let running: Promise<unknown> = Promise.resolve();
+  const startWorkers = async (): Promise<void> => {
+    workers = await createWorkers({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { stripe, pool },
+      stripeRequestsPerSecond: options.stripeRequestsPerSecond ?? 500,
+      workflowBundle: { code: inject('workflowBundleCode') },
+    });
+    running = Promise.all(workers.map((worker) => worker.run()));
+  };
+  const stopWorkers = async (): Promise<void> => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    workers = [];
+  };
+  await startWorkers();
+
+  return {
+    client,
+    taskQueue,
+    pool,
+    databaseUrl,
+    stripe,
+    simulator: simulator.control,
+    simulatorUrl: simulator.url,
+    webhookUrl,
+    webhookSecret,
+    stopWorkers,
+    startWorkers,
+    async restartWorkers() {
+      await stopWorkers();
+      await startWorkers();
+    },
+    async close() {
+      await stopWorkers();
+      await app.close();
+      await simulator.close();
+      await nativeConnection.close();
+      await connection.close();
+      await pool.end();
+    },
+  };
+}
