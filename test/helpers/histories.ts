@@ -16,3 +16,16 @@ export async function maybeRecordHistory(client: Client, workflowId: string, nam
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   await writeFile(`${historiesDir}${name}.json`, historyToJSON(history));
 }
+
+/** Everything a history holds as searchable text, payloads decoded (they are JSON bytes inside the events). */
+export function historyText(history: unknown): string {
+  const parts: string[] = [];
+  const visit = (value: unknown): void => {
+    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+    else if (typeof value === 'string') parts.push(value);
+  };
+  visit(history);
+  return parts.join('\n');
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
-import { maybeRecordHistory } from '../helpers/histories';
+import { historyText, maybeRecordHistory } from '../helpers/histories';
 import { runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -62,4 +62,27 @@ describe('each feature lands the right rows, initiated exactly once', () => {
     expect((await stack.simulator.counters()).refreshes[account.id]?.transactions.initiated).toBe(2);
     await maybeRecordHistory(stack.client, refreshWorkflowId('transactions', account.id), 'refresh-transactions-incremental');
   });
+});
+
+test('no owner name, email or transaction description appears in any workflow history', async () => {
+  const account = await stack.simulator.createAccount({
+    owners: [{ name: 'Zelda Quartermaine', email: 'zelda.q@example.org', phone: '+1 555 867 5309', raw_address: '742 Evergreen Terrace, Springfield' }],
+    transactionCount: 20,
+  });
+  await runRefresh(stack.client, stack.taskQueue, account.id, 'ownership');
+  await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions');
+  const truth = await stack.simulator.groundTruth(account.id);
+  const secrets = [
+    'Zelda Quartermaine', 'zelda.q@example.org', '867 5309', 'Evergreen Terrace',
+    ...truth.transactions.map((t) => t.description).filter((d): d is string => Boolean(d)),
+  ];
+  let scanned = 0;
+  for await (const execution of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
+    const history = await stack.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    const text = historyText(history);
+    expect(text).toContain('fca_'); // payloads were decoded: ids are there, the PII is not
+    for (const secret of secrets) expect(text.includes(secret), `${secret} in ${execution.workflowId}`).toBe(false);
+    scanned += 1;
+  }
+  expect(scanned).toBeGreaterThanOrEqual(2);
 });
