@@ -16,12 +16,12 @@ export const ACCOUNT_LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
  * guarded by the event's `created`: a late `deactivated` never overwrites a newer `reactivated`.
  */
 export async function applyAccountLifecycleEvent(
-  deps: { pool: pg.Pool; temporal: Client },
+  deps: { pool: pg.Pool; temporal: Client; taskQueue: string },
   event: { id: string; type: string; created: number },
   account: FcAccount,
 ): Promise<void> {
   await upsertAccountSnapshot(deps.pool, account, new Date(event.created * 1000));
-  await signalAccountWorkflow(deps.temporal, account.id, {
+  await signalAccountWorkflow(deps.temporal, deps.taskQueue, account.id, {
     eventId: event.id,
     type: event.type,
     status: account.status,

@@ -1,13 +1,30 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { accountWorkflowId } from '../common/workflow-ids';
-import { accountEventSignal, type AccountEventSignal } from '../workflows/account-definitions';
+import { accountEventSignal, type AccountEventSignal, type AccountWorkflowInput } from '../workflows/account-definitions';
+
+const ACCOUNT_CREATED = 'financial_connections.account.created';
 
 /**
- * Tells the account's entity workflow (fc-account/<id>) about a lifecycle event, if it is running. An account
- * without one (never registered, or before that workflow was deployed) is not an error: fc_accounts already holds
- * the new status, and the workflow loads it from Stripe when it starts.
+ * Tells the account's entity workflow (fc-account/<id>) about a lifecycle event. `created` registers the account
+ * (signal-with-start); other events reach it only if it runs: an account never registered is not an error, since
+ * fc_accounts already holds the new status and registration loads it from Stripe.
  */
-export async function signalAccountWorkflow(temporal: Client, accountId: string, signal: AccountEventSignal): Promise<'signalled' | 'no_workflow'> {
+export async function signalAccountWorkflow(
+  temporal: Client,
+  taskQueue: string,
+  accountId: string,
+  signal: AccountEventSignal,
+): Promise<'signalled' | 'registered' | 'no_workflow'> {
+  if (signal.type === ACCOUNT_CREATED) {
+    await temporal.workflow.signalWithStart('accountWorkflow', {
+      workflowId: accountWorkflowId(accountId),
+      taskQueue,
+      args: [{ accountId } satisfies AccountWorkflowInput],
+      signal: accountEventSignal,
+      signalArgs: [signal],
+    });
+    return 'registered';
+  }
   try {
     await temporal.workflow.getHandle(accountWorkflowId(accountId)).signal(accountEventSignal, signal);
     return 'signalled';
