@@ -31,7 +31,13 @@ const webhookSchema = z.object({
   WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
+const metricsSchema = z.object({
+  /** Where the worker serves Prometheus metrics (SDK runtime metrics plus fc_refreshes_total, …); "off" disables. */
+  WORKER_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port or off')]).default('0.0.0.0:9464'),
+});
+
 export const configSections = {
+  metrics: metricsSchema,
   temporal: temporalSchema,
   database: databaseSchema,
   stripe: stripeSchema,

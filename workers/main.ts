@@ -1,5 +1,5 @@
 // `npm run worker`: one process running the refresh workflows and activities, configured from the environment.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../common/config';
 import { logger } from '../common/logger';
 import { createStripeClient } from '../common/stripe-client';
@@ -7,7 +7,10 @@ import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
 import { createWorkers, runWorkers } from './create-workers';
 
-const config = loadConfigOrExit(['temporal', 'database', 'stripe']);
+const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics']);
+if (config.WORKER_METRICS_ADDRESS !== 'off') {
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
+}
 const pool = createPool(config.DATABASE_URL);
 const stripe = createStripeClient({ secretKey: config.STRIPE_SECRET_KEY, apiBase: config.STRIPE_API_BASE });
 
@@ -26,7 +29,7 @@ try {
     stripeRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS },
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS },
     'worker started',
   );
   try {

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  metricMeter,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -98,7 +99,12 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
     });
   }
 
+  // Exported through the worker runtime's Prometheus endpoint; the SDK drops emissions made while replaying.
+  const refreshesTotal = metricMeter.createCounter('fc_refreshes_total', 'refreshes', 'refresh workflows by feature and outcome');
+  const pendingSeconds = metricMeter.createHistogram('fc_refresh_pending_seconds', 'int', 's', 'time a refresh spent pending at Stripe');
+
   async function finish(outcome: RefreshOutcome, error: RefreshError | null = null): Promise<RefreshResult> {
+    refreshesTotal.add(1, { feature, outcome, trigger: input.trigger });
     status.completedAt = unixNow();
     status.waitingUntil = null;
     if (error) status.error = error;
@@ -135,6 +141,15 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
    */
   async function waitForCompletion(tracked: RefreshHash): Promise<Completion | 'inactive' | 'timed_out'> {
     await enterPhase('pending');
+    const pendingSince = Date.now();
+    try {
+      return await awaitCompletion(tracked);
+    } finally {
+      pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature });
+    }
+  }
+
+  async function awaitCompletion(tracked: RefreshHash): Promise<Completion | 'inactive' | 'timed_out'> {
     const deadline = Date.now() + (input.completionTimeoutSeconds ?? DEFAULTS.completionTimeoutSeconds) * 1000;
     let pollMs = poll.initial * 1000;
     for (;;) {

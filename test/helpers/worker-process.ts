@@ -7,7 +7,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export async function startWorkerProcess(env: { TEMPORAL_ADDRESS: string; TEMPORAL_TASK_QUEUE: string; DATABASE_URL: string; STRIPE_API_BASE: string }): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, ...env, STRIPE_SECRET_KEY: 'sk_test_simulator', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...env, STRIPE_SECRET_KEY: 'sk_test_simulator', LOG_LEVEL: 'info', WORKER_METRICS_ADDRESS: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

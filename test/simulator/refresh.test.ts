@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CreateAccountInput } from '../../simulator/control-types';
 import { refreshAndSettle, startHarness, waitFor, type Harness } from './helpers';
 
 // The refresh lifecycle of balances.md / ownership.md / transactions.md, driven through the real SDK.
@@ -38,7 +39,7 @@ describe('refresh lifecycle', () => {
   });
 
   it('does not initiate a refresh while one is pending (200, account unchanged, counted)', async () => {
-    const account = await h.control.createAccount({ refreshLatencyMs: 300 });
+    const account = await h.control.createAccount({ refreshLatencyMs: 500 });
     const first = await fc().refresh(account.id, { features: ['ownership'] });
     const second = await fc().refresh(account.id, { features: ['ownership'] });
     expect(second.ownership_refresh).toEqual(first.ownership_refresh);
@@ -150,7 +151,7 @@ describe('account state', () => {
   });
 
   it('a refresh still pending when the account goes inactive completes as failed', async () => {
-    const account = await h.control.createAccount({ refreshLatencyMs: 100 });
+    const account = await h.control.createAccount({ refreshLatencyMs: 500 });
     await fc().refresh(account.id, { features: ['balance'] });
     await h.control.deactivateAccount(account.id);
     await h.control.waitForWebhooksIdle();
@@ -170,13 +171,13 @@ describe('account state', () => {
     await h.control.waitForWebhooksIdle();
     const events = h.receiver.events({ type: 'financial_connections.account.disconnected', account: account.id });
     expect(events).toHaveLength(1);
-    expect(events[0]?.request.id).toMatch(/^req_/);
+    expect(events[0]?.request?.id).toMatch(/^req_/);
     await expect(h.control.reactivateAccount(account.id)).rejects.toThrow(/disconnected/);
   });
 });
 
 describe('balances', () => {
-  it.each([
+  it.each<{ name: string; input: CreateAccountInput; expected: object }>([
     {
       name: 'cash with available',
       input: { category: 'cash' as const, balance: { current: { usd: 6_000 }, available: { usd: 5_000 } } },
