@@ -1,4 +1,5 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import Stripe from 'stripe';
 import { inTransaction } from '../db/pool';
 import { getTransactionCursor, setTransactionCursor, upsertTransactions, type UpsertCounts } from '../db/queries/transactions';
 import type { ActivityDeps } from './deps';
@@ -58,8 +59,18 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
         context.heartbeat({ fromCursor, startingAfter, pages, ...totals } satisfies PageCursor);
       }
     } catch (err) {
+      // A stored cursor Stripe no longer knows (a restored database, or a restarted simulator) must not block
+      // syncing forever: start over from the full list; the upserts make the repeat harmless.
+      if (fromCursor && isUnknownCursor(err)) {
+        await setTransactionCursor(pool, input.accountId, null);
+        throw ApplicationFailure.create({ type: 'UnknownTransactionCursor', message: `cursor ${fromCursor} unknown to Stripe; resyncing ${input.accountId} in full` });
+      }
       throw toActivityFailure(err, { accountId: input.accountId, operation: 'sync transactions' });
     }
     return { ...totals, pages, fromCursor, cursor: input.throughRefreshId };
   };
+}
+
+function isUnknownCursor(err: unknown): boolean {
+  return err instanceof Stripe.errors.StripeInvalidRequestError && (err.param ?? '').startsWith('transaction_refresh');
 }

@@ -61,7 +61,12 @@ export async function getTransactionCursor(db: Queryable, accountId: string): Pr
   return rows[0]?.transaction_refresh_id ?? null;
 }
 
-export async function setTransactionCursor(db: Queryable, accountId: string, transactionRefreshId: string): Promise<void> {
+/** Moves the account's cursor; null forgets it, so the next sync lists everything. */
+export async function setTransactionCursor(db: Queryable, accountId: string, transactionRefreshId: string | null): Promise<void> {
+  if (transactionRefreshId === null) {
+    await db.query(`DELETE FROM fc_transaction_cursors WHERE account_id = $1`, [accountId]);
+    return;
+  }
   await db.query(
     `INSERT INTO fc_transaction_cursors (account_id, transaction_refresh_id) VALUES ($1, $2)
      ON CONFLICT (account_id) DO UPDATE SET transaction_refresh_id = EXCLUDED.transaction_refresh_id, updated_at = now()`,
