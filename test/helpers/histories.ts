@@ -1,20 +1,28 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { inject } from 'vitest';
+import { findTemporalCli } from '../../scripts/ensure-tools.mjs';
 
 export const historiesDir = fileURLToPath(new URL('../replay/histories/', import.meta.url));
 
-/** The full event history of a workflow's latest run, as JSON text (what the Web UI's download gives). */
-
 /**
  * With RECORD_HISTORIES=1, saves the history under test/replay/histories so the replay test guards this
- * scenario against future workflow changes. Recorded files are committed.
+ * scenario against future workflow changes. Exported by the Temporal CLI, in the same JSON the Web UI downloads.
  */
 export async function maybeRecordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  await writeFile(`${historiesDir}${name}.json`, historyToJSON(history));
+  const run = runId ?? (await client.workflow.getHandle(workflowId).describe()).runId;
+  const cli = findTemporalCli();
+  if (!cli) throw new Error('recording histories needs the Temporal CLI (npm run temporal:install)');
+  const { stdout } = await promisify(execFile)(
+    cli,
+    ['workflow', 'show', '--workflow-id', workflowId, '--run-id', run, '--output', 'json', '--address', inject('temporalAddress')],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  await writeFile(`${historiesDir}${name}.json`, stdout);
 }
 
 /** Everything a history holds as searchable text, payloads decoded (they are JSON bytes inside the events). */
