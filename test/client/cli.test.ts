@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -6,8 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { freePort } from '../../db/local-postgres';
 import { startFixtureWorker, uniqueAccountId, type FixtureWorker } from '../webhooks/support/fixture-worker';
+import { fcRefresh } from '../helpers/cli';
 
-const launcher = fileURLToPath(new URL('../../bin/fc-refresh.mjs', import.meta.url));
 let worker: FixtureWorker;
 
 beforeAll(async () => {
@@ -17,23 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `fc-refresh` as a user would, through the npm bin launcher, with only the given settings. */
-function fcRefresh(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [launcher, ...args], { env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function temporalEnv(): Record<string, string> {
   return { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: worker.taskQueue };
