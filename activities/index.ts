@@ -1,3 +1,4 @@
+import { createCheckDbActivities, createCheckStripeActivities } from './check-activities';
 import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
@@ -22,6 +23,7 @@ export function createStripeActivities(deps: ActivityDeps) {
     syncTransactions: createSyncTransactions(deps),
     loadAccount: createLoadAccount(deps),
     setTransactionSubscription: createSetTransactionSubscription(deps),
+    ...createCheckStripeActivities(deps),
   };
 }
 
@@ -30,6 +32,7 @@ export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
   return {
     recordRefresh: createRecordRefresh(deps),
     ...createSyncRunActivities(deps),
+    ...createCheckDbActivities(deps),
   };
 }
 

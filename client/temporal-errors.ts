@@ -1,6 +1,7 @@
-import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Feature } from '../common/features';
-import { FcRefreshError, RefreshNotFoundError, TemporalUnavailableError } from './errors';
+import { AccountInactiveError, AccountNotRegisteredError, FcRefreshError, RefreshNotFoundError, TemporalUnavailableError } from './errors';
 
 // The one place that turns Temporal SDK errors into the client's error hierarchy.
 
@@ -15,10 +16,46 @@ function isTemporalUnreachable(err: unknown): boolean {
   return false;
 }
 
+/** A server that cannot be reached becomes TemporalUnavailableError; every other error passes through. */
+export function toUnavailableError(err: unknown): unknown {
+  return isTemporalUnreachable(err) ? new TemporalUnavailableError(undefined, err) : err;
+}
+
 /** Maps SDK errors from a call about one account's refresh to FcRefreshError subclasses; others pass through. */
 export function toFcRefreshError(err: unknown, target: { accountId: string; feature?: Feature }): unknown {
   if (err instanceof FcRefreshError) return err;
   if (err instanceof WorkflowNotFoundError) return new RefreshNotFoundError(target.accountId, target.feature);
   if (isTemporalUnreachable(err)) return new TemporalUnavailableError(undefined, err);
   return err;
+}
+
+/**
+ * Maps SDK errors from a call to one account's workflow. An update refused because the account is not active
+ * (the workflow's validator, or Stripe through its activity: failure type `AccountInactive`) becomes
+ * AccountInactiveError; any other refused update a non-retryable FcRefreshError carrying the workflow's reason.
+ */
+export function toAccountError(err: unknown, accountId: string, action: string): unknown {
+  if (err instanceof FcRefreshError) return err;
+  if (err instanceof WorkflowNotFoundError) return new AccountNotRegisteredError(accountId);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const inactive = failureOfType(err, 'AccountInactive');
+    if (inactive) return new AccountInactiveError(accountId, inactive.details?.[0] === 'disconnected' ? 'disconnected' : 'inactive', action);
+    return new FcRefreshError(`cannot ${action} ${accountId}: ${innermostMessage(err)}`, { retryable: false, cause: err });
+  }
+  if (isTemporalUnreachable(err)) return new TemporalUnavailableError(undefined, err);
+  return err;
+}
+
+/** The first ApplicationFailure of `type` in the cause chain (an activity's failure arrives wrapped in ActivityFailure). */
+function failureOfType(err: Error, type: string): ApplicationFailure | undefined {
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type === type) return cause;
+  }
+  return undefined;
+}
+
+function innermostMessage(err: Error): string {
+  let innermost = err;
+  while (innermost.cause instanceof Error) innermost = innermost.cause;
+  return innermost.message;
 }

@@ -3,3 +3,5 @@ export { refreshWorkflow } from './refresh';
 export { accountWorkflow } from './account';
 export { dailySyncWorkflow } from './daily-sync';
 export { syncBatchWorkflow } from './sync-batch';
+export { checkBalanceWorkflow } from './check-balance';
+export { verifyOwnershipWorkflow } from './verify-ownership';
