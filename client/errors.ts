@@ -65,3 +65,31 @@ export class RefreshFailedError extends FcRefreshError {
     });
   }
 }
+
+/** No account workflow for this id: the account was never registered (`fc-refresh accounts add`). */
+export class AccountNotRegisteredError extends FcRefreshError {
+  constructor(readonly accountId: string) {
+    super(`${accountId} is not registered; register it first with \`fc-refresh accounts add ${accountId}\``, { retryable: false });
+  }
+}
+
+/**
+ * The account is inactive or disconnected, and Stripe refuses subscriptions on such accounts: the request is
+ * wrong for the account as it is now (a reactivation, announced by Stripe, changes that).
+ */
+export class AccountInactiveError extends InvalidInputError {
+  constructor(
+    readonly accountId: string,
+    readonly lifecycle: 'inactive' | 'disconnected',
+    action: string,
+  ) {
+    super('accountId', `cannot ${action} ${accountId}: the account is ${lifecycle}, and Stripe refuses subscriptions on inactive or disconnected accounts`);
+  }
+}
+
+/** No daily sync schedule exists for this task queue yet (`fc-refresh schedules apply` creates it). */
+export class ScheduleMissingError extends FcRefreshError {
+  constructor(readonly scheduleId: string) {
+    super(`no schedule ${scheduleId}; create it with \`fc-refresh schedules apply\``, { retryable: false });
+  }
+}

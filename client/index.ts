@@ -1,9 +1,45 @@
-// The only door other services use to refresh Financial Connections data: start, wait, inspect, cancel.
+// The only door other services use to refresh Financial Connections data: start, wait, inspect, cancel refreshes;
+// register accounts and manage their transaction subscriptions; apply and operate the daily sync schedule.
 export { connectTemporalClient } from './connect';
 export { startRefresh, type StartRefreshOptions, type StartedRefresh } from './start-refresh';
 export { refreshAndWait, waitForRefresh } from './wait-for-refresh';
 export { getRefreshStatus, type RefreshExecutionState, type RefreshStatusReport } from './refresh-status';
 export { cancelRefresh, type CancelledRefresh } from './cancel-refresh';
-export { FcRefreshError, InvalidInputError, RefreshFailedError, RefreshNotFoundError, TemporalUnavailableError } from './errors';
+export {
+  registerAccount,
+  getAccountState,
+  listAccounts,
+  subscribeTransactions,
+  unsubscribeTransactions,
+  type AccountExecutionState,
+  type AccountListing,
+  type AccountReport,
+  type RegisteredAccount,
+} from './accounts';
+export {
+  applyDailySyncSchedule,
+  describeDailySync,
+  pauseDailySync,
+  triggerDailySync,
+  unpauseDailySync,
+  dailySyncScheduleId,
+  DEFAULT_DAILY_SYNC,
+  type ApplyOutcome,
+  type DailySyncScheduleConfig,
+  type DailySyncScheduleReport,
+} from './schedules';
+export {
+  AccountInactiveError,
+  AccountNotRegisteredError,
+  FcRefreshError,
+  InvalidInputError,
+  RefreshFailedError,
+  RefreshNotFoundError,
+  ScheduleMissingError,
+  TemporalUnavailableError,
+} from './errors';
 export type { RefreshResult, RefreshStatus, RefreshOutcome, RefreshPhase } from '../workflows/definitions';
 export type { Feature } from '../common/features';
+export type { AccountLifecycleState, AccountState } from '../workflows/account-definitions';
+export type { DailySyncResult } from '../workflows/sync-definitions';
+export * from './checks';

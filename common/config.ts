@@ -36,12 +36,18 @@ const metricsSchema = z.object({
   WORKER_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port or off')]).default('0.0.0.0:9464'),
 });
 
+const scheduleSchema = z.object({
+  /** `true`: the worker applies the daily sync schedule (client/schedules.ts defaults) when it starts. */
+  FC_DAILY_SYNC_APPLY_ON_START: z.enum(['true', 'false'], 'must be true or false').default('false'),
+});
+
 export const configSections = {
   metrics: metricsSchema,
   temporal: temporalSchema,
   database: databaseSchema,
   stripe: stripeSchema,
   webhook: webhookSchema,
+  schedule: scheduleSchema,
 };
 
 type Sections = typeof configSections;

@@ -58,8 +58,13 @@ async function actOn(deps: EventHandlingDeps, event: Stripe.Event, account: FcAc
   return 'ignored';
 }
 
+/** Stripe's account ids (fca_ and base62): what the client accepts, bounded so it fits workflow ids and indexes. */
+const FC_ACCOUNT_ID = /^fca_[A-Za-z0-9]{1,250}$/;
+
 /** The Financial Connections account an event carries as its object, if it carries one. */
 export function fcAccountOf(event: Stripe.Event): FcAccount | null {
   const object: { object?: unknown; id?: unknown } = event.data.object;
-  return object.object === 'financial_connections.account' && typeof object.id === 'string' ? (event.data.object as FcAccount) : null;
+  return object.object === 'financial_connections.account' && typeof object.id === 'string' && FC_ACCOUNT_ID.test(object.id)
+    ? (event.data.object as FcAccount)
+    : null;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
+import { UnstorableEventError } from '../db/queries/events';
 import { fcAccountOf, handleStripeEvent, type EventHandlingDeps } from './handle-event';
 import type { WebhookMetrics } from './metrics';
 import { verifyStripeEvent, WebhookRejectedError } from './verify-event';
@@ -14,7 +15,7 @@ export interface StripeRouteDeps extends EventHandlingDeps {
 }
 
 /**
- * POST /webhooks/stripe. 400 when the delivery cannot be trusted or read (nothing recorded), 200 once the event
+ * POST /webhooks/stripe. 400 when the delivery cannot be trusted, read or stored (nothing recorded), 200 once the event
  * is handled or was handled before, 503 when Postgres or Temporal failed (the event stays unprocessed; Stripe retries).
  */
 export async function stripeWebhookRoute(app: FastifyInstance, options: { deps: StripeRouteDeps; metrics: WebhookMetrics }): Promise<void> {
@@ -42,6 +43,11 @@ export async function stripeWebhookRoute(app: FastifyInstance, options: { deps: 
       deps.logger.info({ ...context, result: outcome }, 'stripe webhook handled');
       return reply.code(200).send(outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
     } catch (err) {
+      if (err instanceof UnstorableEventError) {
+        metrics.observe(event.type, 'malformed', elapsed());
+        deps.logger.warn({ ...context, result: 'malformed', reason: err.message }, 'stripe webhook refused');
+        return reply.code(400).send({ error: 'malformed' });
+      }
       metrics.observe(event.type, 'error', elapsed());
       deps.logger.error({ ...context, result: 'error', error: err instanceof Error ? err.message : String(err) }, 'stripe webhook failed; Stripe will retry');
       return reply.code(503).send({ error: 'temporarily_unavailable' });

@@ -14,11 +14,18 @@ export class WebhookRejectedError extends Error {
   }
 }
 
+/**
+ * Stripe's ids and event types are short printable ASCII; anything else cannot be an event of Stripe's and would not
+ * fit the indexes it is stored under. `created` must be a time Postgres can hold.
+ */
+const stripeToken = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+const LAST_UNIX_SECOND = 253_402_300_799; // 9999-12-31T23:59:59Z
+
 /** The envelope fields the receiver relies on; the SDK's Event type is a promise about the payload, not a check. */
 const envelopeSchema = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  created: z.number().int(),
+  id: stripeToken,
+  type: stripeToken,
+  created: z.number().int().min(0).max(LAST_UNIX_SECOND),
   livemode: z.boolean(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });

@@ -6,13 +6,18 @@ import { createStripeClient } from '../common/stripe-client';
 import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
 import { createWorkers, runWorkers } from './create-workers';
+import { applyDailySyncOnStart } from './daily-sync-on-start';
 
-const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics']);
+const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule']);
 if (config.WORKER_METRICS_ADDRESS !== 'off') {
   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
 }
 const pool = createPool(config.DATABASE_URL);
-const stripe = createStripeClient({ secretKey: config.STRIPE_SECRET_KEY, apiBase: config.STRIPE_API_BASE });
+const stripe = createStripeClient({
+  secretKey: config.STRIPE_SECRET_KEY,
+  apiBase: config.STRIPE_API_BASE,
+  maxRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
+});
 
 try {
   const connectionOptions = await temporalConnectionOptions(config);
@@ -28,6 +33,7 @@ try {
     deps: { stripe, pool },
     stripeRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
   });
+  await applyDailySyncOnStart(config);
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS },
     'worker started',

@@ -29,6 +29,11 @@ import type { refreshWorkflow } from './refresh';
 
 /** Continue-as-new well before history gets large; the server also suggests it. */
 const MAX_HISTORY_EVENTS = 2_000;
+/**
+ * The refresh a subscribe call started is at most this old when the subscription child first looks: it is synced
+ * (adopted while pending) rather than followed by another initiation, which Stripe would allow once it completed.
+ */
+const SUBSCRIPTION_REFRESH_WINDOW_SECONDS = 15 * 60;
 const RECENT_EVENT_IDS = 200;
 
 const LIFECYCLE_OF_EVENT: Record<string, AccountLifecycleState | undefined> = {
@@ -74,6 +79,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
         type: 'AccountInactive',
         message: `${accountId} is ${state.lifecycle}: Stripe refuses subscriptions on inactive or disconnected accounts`,
         nonRetryable: true,
+        // The client turns this into AccountInactiveError naming the lifecycle.
+        details: [state.lifecycle],
       });
     }
   };
@@ -114,7 +121,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
     try {
       await startChild<typeof refreshWorkflow>('refreshWorkflow', {
         workflowId: refreshWorkflowId('transactions', accountId),
-        args: [{ accountId, feature: 'transactions', trigger: 'subscription' }],
+        args: [{ accountId, feature: 'transactions', trigger: 'subscription', syncIfRefreshedWithinSeconds: SUBSCRIPTION_REFRESH_WINDOW_SECONDS }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {

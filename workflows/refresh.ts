@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   metricMeter,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -139,27 +140,30 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
    * Waits for the tracked refresh to leave `pending`: the webhook's signal normally ends the wait, and the
    * account is polled with backoff meanwhile so a lost webhook never hangs the refresh.
    */
-  async function waitForCompletion(tracked: RefreshHash): Promise<Completion | 'inactive' | 'timed_out'> {
+  async function waitForCompletion(tracked: RefreshHash, askStripeFirst: boolean): Promise<Completion | 'inactive' | 'timed_out'> {
     await enterPhase('pending');
     const pendingSince = Date.now();
     try {
-      return await awaitCompletion(tracked);
+      return await awaitCompletion(tracked, askStripeFirst);
     } finally {
       pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature });
     }
   }
 
-  async function awaitCompletion(tracked: RefreshHash): Promise<Completion | 'inactive' | 'timed_out'> {
+  async function awaitCompletion(tracked: RefreshHash, askStripeFirst: boolean): Promise<Completion | 'inactive' | 'timed_out'> {
     const deadline = Date.now() + (input.completionTimeoutSeconds ?? DEFAULTS.completionTimeoutSeconds) * 1000;
     let pollMs = poll.initial * 1000;
+    let pollNow = askStripeFirst;
     for (;;) {
       const signalled = findCompletion(completions, tracked);
       if (signalled) return signalled;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return 'timed_out';
-      const arrived = await condition(() => findCompletion(completions, tracked) !== undefined, Math.min(pollMs, remaining), {
-        summary: `waiting for ${REFRESHED_EVENT[feature]}`,
-      });
+      const arrived = pollNow
+        ? false
+        : await condition(() => findCompletion(completions, tracked) !== undefined, Math.min(pollMs, remaining), {
+            summary: `waiting for ${REFRESHED_EVENT[feature]}`,
+          });
       if (arrived) continue;
       const state = await stripeActivities.getRefreshState({ accountId, feature, maxAgeSeconds: 0 });
       if (state.lifecycle !== 'active') return 'inactive';
@@ -167,7 +171,8 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
       if (polled && polled.status !== 'pending' && findCompletion([{ eventId: '', eventCreated: 0, refresh: polled }], tracked)) {
         return { refresh: polled, eventId: null, error: state.error };
       }
-      pollMs = Math.min(pollMs * 2, poll.max * 1000);
+      if (!pollNow) pollMs = Math.min(pollMs * 2, poll.max * 1000);
+      pollNow = false;
     }
   }
 
@@ -191,8 +196,10 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
       const state = await stripeActivities.getRefreshState({
         accountId,
         feature,
-        // Only the first look may use the stored snapshot; every later one follows something that changed.
-        maxAgeSeconds: checks++ === 0 ? (input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0,
+        // Only the first look may use the stored snapshot; every later one follows something that changed. A sync of
+        // the last refresh (syncIfRefreshedWithinSeconds) needs Stripe's newest: a snapshot a minute old may name an
+        // earlier refresh than the one already synced, and would move the transactions cursor back.
+        maxAgeSeconds: checks++ === 0 && input.syncIfRefreshedWithinSeconds === undefined ? (input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0,
       });
       if (!state.found) return await finish('account_not_found', { code: 'resource_missing', message: `no account ${accountId}` });
       // "Refreshes aren't allowed on inactive accounts."
@@ -209,6 +216,7 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
       }
 
       let tracked: RefreshHash | null = null;
+      let askStripeFirst = false;
       if (state.refresh?.status === 'pending') {
         tracked = state.refresh; // prefetch, or a refresh started elsewhere: adopt it, initiate nothing
       } else {
@@ -240,6 +248,7 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
           }
         }
         await enterPhase('initiating');
+        const receivedBeforeInitiating = completions.length;
         const attempt = await stripeActivities.initiateRefresh({
           accountId,
           feature,
@@ -258,15 +267,24 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
         status.initiations += 1;
         initiatedAt = unixNow();
         tracked = attempt.state.refresh;
-        // Events received until now are about earlier refreshes; Stripe's one-second timestamps could not
-        // tell a same-second predecessor's completion from ours.
+        // Events received before the refresh call are about earlier refreshes: Stripe's one-second timestamps could
+        // not tell a same-second predecessor's completion from ours, so they are dropped. One received while the call
+        // ran may be ours (a refresh that completed within the call's round trip) and must not cost a poll interval:
+        // a transaction refresh's id says whose it is; for the others Stripe is asked at once.
+        const receivedDuringCall = completions.slice(receivedBeforeInitiating);
         completions.length = 0;
+        if (receivedDuringCall.length > 0 && patched('completions-received-while-initiating')) {
+          const trackedId = tracked?.id ?? null;
+          const ours = receivedDuringCall.filter((signal) => trackedId !== null && signal.refresh.id === trackedId);
+          completions.push(...ours);
+          askStripeFirst = ours.length === 0;
+        }
       }
       if (!tracked) continue;
 
       status.attempts += 1;
       track(tracked);
-      const completion = await waitForCompletion(tracked);
+      const completion = await waitForCompletion(tracked, askStripeFirst);
       if (completion === 'timed_out') return await finish('timed_out', { code: 'completion_timeout', message: 'the refresh stayed pending past the completion timeout' });
       if (completion === 'inactive') return await finish('account_inactive', { code: 'financial_connections_account_inactive', message: 'the account became inactive while the refresh was pending' });
       track(completion.refresh);

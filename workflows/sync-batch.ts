@@ -1,6 +1,6 @@
 // One page of the daily sync: each account's transactions refresh runs as a child under its usual workflow id,
 // so a scheduled sync and a webhook-driven one for the same account never run at once.
-import { ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { CancelledFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import type { refreshWorkflow } from './refresh';
@@ -37,6 +37,8 @@ export async function syncBatchWorkflow(input: SyncBatchInput): Promise<SyncTota
     } catch (err) {
       // Already syncing (a webhook-started run): that run stores the data.
       if (err instanceof WorkflowExecutionAlreadyStartedError) totals.accountsSkipped += 1;
+      // Cancelled from outside: the account's workflow stops its refreshes when Stripe deactivates it mid-run.
+      else if (err instanceof ChildWorkflowFailure && err.cause instanceof CancelledFailure) totals.accountsSkipped += 1;
       else if (err instanceof ChildWorkflowFailure) totals.accountsFailed += 1;
       else throw err;
     }

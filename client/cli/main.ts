@@ -1,9 +1,14 @@
 import { Command, CommanderError } from 'commander';
+import { accountsCommand } from './accounts-command';
+import { checkBalanceCommand } from './check-balance-command';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes';
 import { migrateCommand } from './migrate-command';
 import { refreshCommand } from './refresh-command';
+import { schedulesCommand } from './schedules-command';
 import { setupCommand } from './setup-command';
 import { statusCommand } from './status-command';
+import { subscriptionCommand } from './subscription-command';
+import { verifyOwnershipCommand } from './verify-ownership-command';
 
 // `fc-refresh`: settings come from the environment (TEMPORAL_*, DATABASE_URL), as for the services.
 const program = new Command('fc-refresh')
@@ -12,10 +17,18 @@ const program = new Command('fc-refresh')
   .exitOverride()
   .addCommand(refreshCommand())
   .addCommand(statusCommand())
+  .addCommand(accountsCommand())
+  .addCommand(subscriptionCommand('subscribe'))
+  .addCommand(subscriptionCommand('unsubscribe'))
+  .addCommand(schedulesCommand())
+  .addCommand(checkBalanceCommand())
+  .addCommand(verifyOwnershipCommand())
   .addCommand(migrateCommand())
   .addCommand(setupCommand());
 
-for (const command of program.commands) command.exitOverride();
+// Nested commands (`accounts add`, `schedules apply`) do not inherit these settings from addCommand.
+const withNested = (command: Command): Command[] => [command, ...command.commands.flatMap(withNested)];
+for (const command of withNested(program).slice(1)) command.exitOverride().showHelpAfterError();
 
 try {
   await program.parseAsync();

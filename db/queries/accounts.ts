@@ -20,7 +20,8 @@ export async function upsertAccountSnapshot(db: Queryable, account: FcAccount, s
         stripe_seen_at = EXCLUDED.stripe_seen_at,
         disconnected_at = COALESCE(fc_accounts.disconnected_at, EXCLUDED.disconnected_at),
         updated_at = now()
-     WHERE fc_accounts.stripe_seen_at <= EXCLUDED.stripe_seen_at`,
+     -- Events carry whole seconds, API reads milliseconds: an event in the same second as a read still applies.
+     WHERE date_trunc('second', fc_accounts.stripe_seen_at) <= EXCLUDED.stripe_seen_at`,
     [
       account.id,
       typeof account.account_holder?.customer === 'string' ? account.account_holder.customer : null,

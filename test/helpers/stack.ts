@@ -52,7 +52,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nativeConnection = await NativeConnection.connect({ address });
 
   const simulator = await startSimulator({ port: 0, host: '127.0.0.1', webhookSecret, refreshLatencyMs: options.refreshLatencyMs ?? 50 });
-  const stripe = createStripeClient({ secretKey: 'sk_test_simulator', apiBase: simulator.url, maxNetworkRetries: 0 });
+  const stripeRequestsPerSecond = options.stripeRequestsPerSecond ?? 500;
+  const stripe = createStripeClient({ secretKey: 'sk_test_simulator', apiBase: simulator.url, maxNetworkRetries: 0, maxRequestsPerSecond: stripeRequestsPerSecond });
 
   const app = buildWebhookApp({ temporal: client, taskQueue, pool, stripe, webhookSecret, logger: logger.child({ test: taskQueue }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -68,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       namespace: 'default',
       taskQueue,
       deps: { stripe, pool },
-      stripeRequestsPerSecond: options.stripeRequestsPerSecond ?? 500,
+      stripeRequestsPerSecond,
       workflowBundle: { code: inject('workflowBundleCode') },
     });
     running = Promise.all(workers.map((worker) => worker.run()));
