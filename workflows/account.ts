@@ -85,37 +85,22 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
     }
   };
 
-  setHandler(
-    subscribeTransactionsUpdate,
-    async () => {
-      await condition(() => loaded);
-      const result = await acts.stripe.setTransactionSubscription({
-        accountId,
-        subscribe: true,
-        idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/subscription-${subscriptionRequests++}`,
-      });
-      state.subscriptions = result.subscriptions;
-      // Subscribing starts a transaction refresh; follow it so its result is synced even if its webhook is lost.
-      await followSubscriptionRefresh();
-      return state;
-    },
-    { validator: refuseUnlessActive },
-  );
+  /** Calls Stripe's subscribe or unsubscribe with a key derived from the run, so a retry never repeats it. */
+  async function setSubscription(subscribe: boolean): Promise<AccountState> {
+    await condition(() => loaded);
+    const result = await acts.stripe.setTransactionSubscription({
+      accountId,
+      subscribe,
+      idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/subscription-${subscriptionRequests++}`,
+    });
+    state.subscriptions = result.subscriptions;
+    // Subscribing starts a transaction refresh; follow it so its result is synced even if its webhook is lost.
+    if (subscribe) await followSubscriptionRefresh();
+    return state;
+  }
 
-  setHandler(
-    unsubscribeTransactionsUpdate,
-    async () => {
-      await condition(() => loaded);
-      const result = await acts.stripe.setTransactionSubscription({
-        accountId,
-        subscribe: false,
-        idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/subscription-${subscriptionRequests++}`,
-      });
-      state.subscriptions = result.subscriptions;
-      return state;
-    },
-    { validator: refuseUnlessActive },
-  );
+  setHandler(subscribeTransactionsUpdate, () => setSubscription(true), { validator: refuseUnlessActive });
+  setHandler(unsubscribeTransactionsUpdate, () => setSubscription(false), { validator: refuseUnlessActive });
 
   async function followSubscriptionRefresh(): Promise<void> {
     try {
