@@ -21,7 +21,7 @@ interface PageCursor extends UpsertCounts {
 
 /**
  * Fetches what changed since the stored cursor (`transaction_refresh[after]`, per the transactions doc) page by
- * page, upserting each page and heartbeating where it got to. The cursor moves to `throughRefreshId` in the same
+ * page, upserting each page (while the next one is fetched) and heartbeating where it got to. The cursor moves to `throughRefreshId` in the same
  * database transaction as the last page, so a crash anywhere leaves either the old cursor (the sync is redone,
  * upserts make that harmless) or the new one with every row stored.
  */
@@ -33,17 +33,26 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
     const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
     let startingAfter = resumed?.startingAfter;
     let pages = resumed?.pages ?? 0;
+    const fetchPage = (after: string | undefined) =>
+      stripe.financialConnections.transactions.list({
+        account: input.accountId,
+        limit: 100,
+        ...(fromCursor ? { transaction_refresh: { after: fromCursor } } : {}),
+        ...(after ? { starting_after: after } : {}),
+      });
     try {
+      let next = fetchPage(startingAfter);
       for (;;) {
-        const page = await stripe.financialConnections.transactions.list({
-          account: input.accountId,
-          limit: 100,
-          ...(fromCursor ? { transaction_refresh: { after: fromCursor } } : {}),
-          ...(startingAfter ? { starting_after: startingAfter } : {}),
-        });
+        const page = await next;
         pages += 1;
         const last = page.data.at(-1);
         const isLastPage = !page.has_more || !last;
+        // Fetch the next page while this one is written: the two round trips overlap. A failure of the
+        // prefetch surfaces when it is awaited; the catch only keeps it from counting as unhandled meanwhile.
+        if (!isLastPage) {
+          next = fetchPage(last.id);
+          next.catch(() => {});
+        }
         const counts = isLastPage
           ? await inTransaction(pool, async (client) => {
               const stored = await upsertTransactions(client, page.data);

@@ -126,7 +126,7 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
       const stored = await stripeActivities.storeBalance({ accountId, eventId: completion.eventId });
       status.stored = { balanceCurrencies: stored.currencies, balanceAsOf: stored.asOf };
     } else if (feature === 'ownership') {
-      const stored = await stripeLongActivities.storeOwnership({ accountId });
+      const stored = await stripeLongActivities.storeOwnership({ accountId, eventId: completion.eventId });
       status.stored = { ownershipId: stored.ownershipId, owners: stored.owners };
     } else {
       const throughRefreshId = completion.refresh.id ?? status.transactionRefreshId;
