@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUi = process.env.TEMPORAL_UI_URL ?? '(your Temporal server’s UI)';
   if (!temporalAddress) {
-    const temporal = await startLocalTemporal({ dbFile: join(dataDir, 'temporal.db'), port: PORTS.temporal, uiPort: PORTS.temporalUi });
+    const temporal = await startLocalTemporal({ dbFile: join(dataDir, 'temporal.db'), port: PORTS.temporal, ui: true, uiPort: PORTS.temporalUi });
     stoppers.push(temporal.stop);
     temporalAddress = temporal.address;
-    temporalUi = temporal.uiUrl;
+    temporalUi = temporal.uiUrl ?? temporalUi;
   }
 
   const realStripe = Boolean(process.env.STRIPE_SECRET_KEY);

@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres, type LocalPostgres } from '../db/local-postgres';
-import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes';
-import { ensureTemporalCli, hydratePostgresBinaries } from '../scripts/ensure-tools.mjs';
-import { workflowsPath } from '../workers/create-workers';
+import { startLocalTemporal } from '../dev/local-temporal';
+import { hydratePostgresBinaries } from '../scripts/ensure-tools.mjs';
+import { quietBundlerLogger, workflowsPath } from '../workers/create-workers';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,17 +21,7 @@ declare module 'vitest' {
 // database and task queue from test/helpers/stack.ts, so files stay independent.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   hydratePostgresBinaries();
-  const cli = await ensureTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ...(cli ? { executable: { type: 'existing-path', path: cli } } : {}),
-      ip: '127.0.0.1',
-      ui: true,
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
-    },
-  });
-  const [host, port] = env.address.split(':');
+  const temporal = await startLocalTemporal({ ui: true });
 
   let postgres: LocalPostgres | undefined;
   let dataDir: string | undefined;
@@ -43,25 +32,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     databaseUrl = postgres.url;
   }
 
-  project.provide('temporalAddress', env.address);
-  project.provide('temporalUiUrl', `http://${host}:${Number(port) + 1000}`);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('temporalUiUrl', temporal.uiUrl ?? '');
   project.provide('databaseUrl', databaseUrl);
   // Bundled once for the run: every file's workers load the same code, as production workers would.
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
   project.provide('workflowBundleCode', bundle.code);
 
   return async () => {
-    await env.teardown();
+    await temporal.stop();
     await postgres?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 }
-
-const quietBundlerLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-};

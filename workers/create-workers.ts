@@ -18,6 +18,16 @@ export interface WorkerSetup {
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/** For bundling ahead of time (tests, benchmarks): webpack's progress stays quiet, its warnings and errors do not. */
+export const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+};
+
 /**
  * Two workers per process: one runs workflows and their Postgres bookkeeping; the other runs the Stripe
  * activities on a separate queue so `maxTaskQueueActivitiesPerSecond` rate-limits Stripe calls fleet-wide.

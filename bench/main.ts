@@ -1,0 +1,77 @@
+// `npm run bench [-- --quick]`: measures fc-refresh against its floors and baselines on this machine and writes
+// bench/results.json and bench/results.md (--quick: results-quick.*, about a minute). Starts everything it needs.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { findTemporalCli } from '../scripts/ensure-tools.mjs';
+import { measureDailyFanout } from './fanout';
+import { startFloorWorkers } from './floor-worker';
+import { measureTransactionIngest } from './ingest';
+import { measureWebhookToCommit } from './latency';
+import { log } from './measure';
+import { measureWebhookReceiver } from './receiver';
+import { describeMachine, writeResults, type Results } from './report';
+import { quietTemporalRuntime, startProduct, startServers } from './stack';
+import { measureStripeCalls } from './stripe-calls';
+import { measureRefreshThroughput } from './throughput';
+
+const quick = process.argv.includes('--quick');
+const plan = quick
+  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
+  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
+
+async function main(): Promise<void> {
+  log(`starting the ${quick ? 'quick' : 'full'} benchmark`);
+  quietTemporalRuntime();
+  const servers = await startServers();
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  const stack = await startProduct({ temporalAddress: servers.temporalAddress, database: { serverUrl: servers.postgresUrl }, taskQueue, inProcessWorkers: true });
+  if (!stack.nativeConnection) throw new Error('in-process workers expected');
+  const floor = await startFloorWorkers(stack.nativeConnection, stack.client, `${taskQueue}-floor`);
+  log(`stack ready: Temporal ${servers.temporalAddress}, task queue ${taskQueue}`);
+  try {
+    const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
+    const refreshThroughput = await measureRefreshThroughput(stack, `${taskQueue}-floor`, plan.throughput, plan.throughputRounds);
+    const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
+    const ingest = await measureTransactionIngest(stack, plan.ingestRows, plan.rowByRow);
+    const stripeCalls = await measureStripeCalls(stack, plan.callsAccounts);
+    const fanout = await measureDailyFanout(servers, plan.fanout);
+    const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
+    const results: Results = {
+      machine,
+      refreshThroughput,
+      webhookLatency,
+      transactionIngest: ingest.result,
+      stripeCalls,
+      fanout: fanout.result,
+      webhookReceiver: receiver.result,
+    };
+    const suffix = quick ? '-quick' : '';
+    const markdown = await writeResults(
+      results,
+      {
+        throughputCount: plan.throughput,
+        throughputRounds: plan.throughputRounds,
+        latencySamples: plan.latency,
+        ingest: ingest.detail,
+        fanout: fanout.detail,
+        receiverFloorP99Ms: receiver.floorP99Ms,
+        receiverSeconds: plan.receiverSeconds,
+      },
+      {
+        json: fileURLToPath(new URL(`./results${suffix}.json`, import.meta.url)),
+        markdown: fileURLToPath(new URL(`./results${suffix}.md`, import.meta.url)),
+      },
+    );
+    process.stdout.write(markdown);
+  } finally {
+    await floor.stop();
+    await stack.close();
+    await servers.close();
+    log('stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

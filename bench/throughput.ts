@@ -1,0 +1,46 @@
+// 1. Refresh throughput: N balance refreshes end to end, against N floor workflows of the same shape (no I/O).
+// Rounds alternate floor and refreshes so a neighbour's load on the machine weighs on both alike.
+import { randomBytes } from 'node:crypto';
+import { linkAccounts } from './accounts';
+import { floorWorkflow } from './floor-workflow';
+import { inParallel, log, round } from './measure';
+import { runRefresh } from './refreshes';
+import type { ProductStack } from './stack';
+
+export interface ThroughputResult {
+  perSec: number;
+  floorPerSec: number;
+  ratio: number;
+}
+
+/** Starts every workflow at once and times until the last one has finished. */
+async function timeAll(count: number, runOne: (index: number) => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await inParallel(Array.from({ length: count }, (_, i) => i), count, runOne);
+  return (performance.now() - started) / 1000;
+}
+
+export async function measureRefreshThroughput(stack: ProductStack, floorTaskQueue: string, count: number, rounds: number): Promise<ThroughputResult> {
+  const warmup = Math.min(20, count);
+  const accounts = await linkAccounts(stack, warmup + count * rounds, {});
+  const runFloor = async (): Promise<void> => {
+    const handle = await stack.client.workflow.start(floorWorkflow, { taskQueue: floorTaskQueue, workflowId: `bench-floor/${randomBytes(8).toString('hex')}` });
+    await handle.result();
+  };
+  const runBalanceRefresh = (accountId: string) => runRefresh(stack.client, stack.taskQueue, accountId, 'balance');
+  // Warm both paths (workflow caches, connections, JIT) before timing either.
+  await inParallel(accounts.slice(0, warmup), warmup, runBalanceRefresh);
+  await inParallel(Array.from({ length: warmup }), warmup, runFloor);
+
+  let floorSeconds = 0;
+  let refreshSeconds = 0;
+  for (let r = 0; r < rounds; r++) {
+    const batch = accounts.slice(warmup + r * count, warmup + (r + 1) * count);
+    floorSeconds += await timeAll(count, runFloor);
+    refreshSeconds += await timeAll(count, (i) => runBalanceRefresh(batch[i] as string));
+    log(`throughput round ${r + 1}/${rounds}: ${count} floor workflows ${floorSeconds.toFixed(2)} s, ${count} balance refreshes ${refreshSeconds.toFixed(2)} s (cumulative)`);
+  }
+  const perSec = (count * rounds) / refreshSeconds;
+  const floorPerSec = (count * rounds) / floorSeconds;
+  return { perSec: round(perSec), floorPerSec: round(floorPerSec), ratio: round(perSec / floorPerSec, 2) };
+}
