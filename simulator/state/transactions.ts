@@ -2,7 +2,7 @@ import { inRange, type RangeFilter } from '../http/params';
 import type { FcTransaction } from '../types';
 import { DAY_SECONDS } from './clock';
 import type { AccountRecord, RefreshRecord } from './accounts';
-import { newId } from './ids';
+import { derivedId } from './ids';
 
 // Transactions (transactions.md). A successful transaction refresh:
 //  - the first one delivers the account's history (`transactionCount` transactions, one per day
@@ -54,7 +54,7 @@ export class TransactionStore {
         amount: credit ? rng.int(1_000, 300_000) : -rng.int(100, 20_000),
         currency: config.currency,
         description: rng.pick(credit ? CREDITS : DEBITS),
-        id: newId('fctxn'),
+        id: derivedId('fctxn', [account.id, records.length]),
         livemode: false,
         object: 'financial_connections.transaction',
         status: pending ? 'pending' : 'posted',

@@ -53,6 +53,25 @@ describe('listing', () => {
     expect(one).toEqual(listed[3]);
   });
 
+  it('an account created again under its id in a new simulator has the same transaction ids (npm run dev restarts)', async () => {
+    const ids = async (harness: Harness, accountId: string): Promise<string[]> => {
+      await harness.control.createAccount({ id: accountId, transactionCount: 12 });
+      await refreshAndSettle(harness, accountId, ['transactions']);
+      const listed = await harness.stripe.financialConnections.transactions.list({ account: accountId, limit: 100 });
+      return listed.data.map((t) => t.id).sort();
+    };
+    const accountId = `fca_sameId${Date.now()}`;
+    const second = await startHarness();
+    try {
+      const [here, there] = [await ids(h, accountId), await ids(second, accountId)];
+      expect(here).toHaveLength(12);
+      expect(there).toEqual(here);
+      expect(await ids(h, `${accountId}x`)).not.toContain(here[0]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('transaction_refresh[after] returns exactly what later refreshes created or changed', async () => {
     const account = await h.control.createAccount({ transactionCount: 6, newTransactionsPerRefresh: 4, updatesPerRefresh: 2, voidEvery: 2 });
     const first = await refreshAndSettle(h, account.id, ['transactions']);
