@@ -53,19 +53,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-/** Samples this process's resident set size; `peakMb` is the largest sample since start. */
-export function sampleRss(intervalMs = 100): { peakMb(): number; stop(): void } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, intervalMs);
-  timer.unref();
-  return {
-    peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / (1024 * 1024)),
-    stop: () => clearInterval(timer),
-  };
-}
-
 export function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

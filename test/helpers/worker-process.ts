@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `npm run worker` as a real separate process, so a test can SIGKILL it mid-flight. */
-export async function startWorkerProcess(env: { TEMPORAL_ADDRESS: string; TEMPORAL_TASK_QUEUE: string; DATABASE_URL: string; STRIPE_API_BASE: string }): Promise<ChildProcess> {
+export interface WorkerProcessEnv {
+  TEMPORAL_ADDRESS: string;
+  TEMPORAL_TASK_QUEUE: string;
+  DATABASE_URL: string;
+  STRIPE_API_BASE: string;
+  STRIPE_MAX_REQUESTS_PER_SECOND?: string;
+}
+
+export async function startWorkerProcess(env: WorkerProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, ...env, STRIPE_SECRET_KEY: 'sk_test_simulator', LOG_LEVEL: 'info', WORKER_METRICS_ADDRESS: 'off' },
