@@ -39,7 +39,8 @@ export const DEFAULT_DAILY_SYNC: Omit<DailySyncScheduleConfig, 'taskQueue'> = {
   sync: {},
 };
 
-export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+/** `kept`: the schedule existed and `keepExisting` left its settings as they were. */
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'kept';
 
 /** What `schedules show` prints: the applied config (from the action's memo) and the schedule's live state. */
 export interface DailySyncScheduleReport {
@@ -97,8 +98,11 @@ function scheduleParts(input: DailySyncScheduleConfig) {
   };
 }
 
-/** Creates the daily sync schedule, or updates it when its config changed; keeps its paused state. */
-export async function applyDailySyncSchedule(client: Client, config: DailySyncScheduleConfig): Promise<ApplyOutcome> {
+/**
+ * Creates the daily sync schedule, or updates it when its config changed; keeps its paused state. With
+ * `keepExisting`, an existing schedule is left as it is (a worker start must not undo `schedules apply` settings).
+ */
+export async function applyDailySyncSchedule(client: Client, config: DailySyncScheduleConfig, options: { keepExisting?: boolean } = {}): Promise<ApplyOutcome> {
   const scheduleId = dailySyncScheduleId(config.taskQueue);
   const { configHash, spec, action, policies } = scheduleParts(config);
   const handle = client.schedule.getHandle(scheduleId);
@@ -106,6 +110,7 @@ export async function applyDailySyncSchedule(client: Client, config: DailySyncSc
     const current = await handle.describe();
     const currentHash = current.action.type === 'startWorkflow' ? current.action.memo?.fcRefreshConfigHash : undefined;
     if (currentHash === configHash) return 'unchanged';
+    if (options.keepExisting) return 'kept';
     await handle.update((previous) => ({ ...previous, spec, action, policies }));
     return 'updated';
   } catch (err) {

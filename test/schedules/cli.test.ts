@@ -52,9 +52,13 @@ test('schedules pause and unpause; bad flags exit 2; a schedule never applied ex
   expect(missing.stderr).toContain('create it with `fc-refresh schedules apply`');
 });
 
-test('FC_DAILY_SYNC_APPLY_ON_START applies the defaults at worker start; the CLI with no flags then finds nothing to change', async () => {
+test('FC_DAILY_SYNC_APPLY_ON_START creates the schedule with the defaults at worker start and never undoes settings applied since', async () => {
   const config = loadConfig(['temporal', 'schedule'], { ...env(workerStartQueue), FC_DAILY_SYNC_APPLY_ON_START: 'true' });
   await applyDailySyncOnStart(config);
-  expect(await fcRefresh(['schedules', 'apply'], env(workerStartQueue))).toMatchObject({ code: 0, stdout: `schedule ${dailySyncScheduleId(workerStartQueue)}: unchanged\n` });
+  const scheduleId = dailySyncScheduleId(workerStartQueue);
+  expect(await fcRefresh(['schedules', 'apply'], env(workerStartQueue))).toMatchObject({ code: 0, stdout: `schedule ${scheduleId}: unchanged\n` });
+  expect(await fcRefresh(['schedules', 'apply', '--concurrency', '25'], env(workerStartQueue))).toMatchObject({ code: 0, stdout: `schedule ${scheduleId}: updated\n` });
+  await applyDailySyncOnStart(config);
+  expect(JSON.parse((await fcRefresh(['schedules', 'show', '--json'], env(workerStartQueue))).stdout)).toMatchObject({ config: { sync: { concurrency: 25 } } });
   expect(() => loadConfig(['schedule'], { FC_DAILY_SYNC_APPLY_ON_START: 'yes' })).toThrow('FC_DAILY_SYNC_APPLY_ON_START must be true or false');
 });
