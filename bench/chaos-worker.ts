@@ -13,6 +13,8 @@ export interface WorkerEnv {
 
 export class SupervisedWorker {
   private child: ChildProcess | undefined;
+  /** Every process started and not yet exited, so stop() leaves none behind whatever it interrupts. */
+  private readonly alive = new Set<ChildProcess>();
   private stopped = false;
   private starting: Promise<void> | undefined;
   /** Exits nobody asked for, each followed by a restart. */
@@ -33,6 +35,12 @@ export class SupervisedWorker {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         const child = await startWorkerProcess(this.env);
+        this.alive.add(child);
+        child.once('exit', () => this.alive.delete(child));
+        if (this.stopped) {
+          await killProcess(child);
+          return;
+        }
         this.child = child;
         child.once('exit', (code, signal) => {
           if (this.child !== child || this.stopped) return;
@@ -62,8 +70,7 @@ export class SupervisedWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.starting?.catch(() => {});
-    const child = this.child;
     this.child = undefined;
-    if (child) await killProcess(child);
+    await Promise.all([...this.alive].map((child) => killProcess(child)));
   }
 }

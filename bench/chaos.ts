@@ -16,7 +16,7 @@ import { startRestartablePostgres } from './chaos-postgres';
 import { startTemporalProcess } from './chaos-temporal';
 import { checkRows, extraInitiations, type RowCheck } from './chaos-verify';
 import { SupervisedWorker } from './chaos-worker';
-import { inParallel, log, seededRandom, sleep, waitFor } from './measure';
+import { cleanUpOnSigterm, inParallel, log, seededRandom, sleep, waitFor } from './measure';
 import { startRefreshWorkflow } from './refreshes';
 import { startProduct, type ProductStack } from './stack';
 import { createTestDatabase } from '../test/helpers/database';
@@ -96,6 +96,11 @@ async function main(): Promise<void> {
   await stack.simulator.control.setWebhookEndpoint({ url: stack.webhookUrl, secret: stack.webhookSecret, retry: { maxAttempts: 15, baseDelayMs: 500, maxDelayMs: 5_000 }, timeoutMs: 10_000 });
   process.env.STRIPE_MAX_REQUESTS_PER_SECOND ??= '100';
   const worker = new SupervisedWorker({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: databaseUrl, STRIPE_API_BASE: stack.simulator.url });
+  cleanUpOnSigterm(async () => {
+    await worker.stop();
+    await temporal.stop();
+    await postgres.close();
+  });
   await worker.start();
   log(`chaos: stack ready (Temporal ${temporal.address}, worker process, task queue ${taskQueue})`);
 

@@ -2,7 +2,7 @@
 // receiver (test/fuzz/hostile-webhooks.ts), then the checks of test/fuzz/fuzz-receiver.ts. Exits 1 if any fails.
 import { randomBytes } from 'node:crypto';
 import { fuzzPassed, fuzzReceiver } from '../test/fuzz/fuzz-receiver';
-import { log } from './measure';
+import { cleanUpOnSigterm, log } from './measure';
 import { quietTemporalRuntime, startProduct, startServers } from './stack';
 
 function option(name: string, fallback: number): number {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   log(`fuzz: ${count} deliveries, seed ${seed}`);
   quietTemporalRuntime();
   const servers = await startServers();
+  cleanUpOnSigterm(() => servers.close());
   const stack = await startProduct({
     temporalAddress: servers.temporalAddress,
     database: { serverUrl: servers.postgresUrl },

@@ -7,7 +7,7 @@ import { measureDailyFanout } from './fanout';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
 import { measureWebhookToCommit } from './latency';
-import { log } from './measure';
+import { cleanUpOnSigterm, log } from './measure';
 import { measureWebhookReceiver } from './receiver';
 import { describeMachine, writeResults, type Results } from './report';
 import { quietTemporalRuntime, startProduct, startServers } from './stack';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   log(`starting the ${quick ? 'quick' : 'full'} benchmark`);
   quietTemporalRuntime();
   const servers = await startServers();
+  cleanUpOnSigterm(() => servers.close());
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const stack = await startProduct({ temporalAddress: servers.temporalAddress, database: { serverUrl: servers.postgresUrl }, taskQueue, inProcessWorkers: true });
   if (!stack.nativeConnection) throw new Error('in-process workers expected');

@@ -53,6 +53,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/**
+ * Ctrl-C reaches the whole process group, but a SIGTERM to this process alone (`kill`, a process manager) would
+ * leave the servers a run started behind: stop them first.
+ */
+export function cleanUpOnSigterm(cleanup: () => Promise<void>): void {
+  process.once('SIGTERM', () => {
+    log('SIGTERM: stopping the servers this run started');
+    void cleanup()
+      .catch(() => {})
+      .finally(() => process.exit(143));
+  });
+}
+
 export function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
