@@ -48,6 +48,21 @@ const UNRESOLVED_MESSAGES: Record<RecordUnresolvedInput['outcome'], string> = {
   account_not_found: 'No such Financial Connections account.',
 };
 
+/** The columns every recorded check takes from its request, decided or not. */
+function requestColumns(input: CheckRequest & { accountId: string | null; refresh: RefreshAttempt | null }) {
+  return {
+    id: input.checkId,
+    workflowId: input.workflowId,
+    accountId: input.accountId,
+    paymentIntentId: input.paymentIntentId,
+    paymentMethodId: input.paymentMethodId,
+    amount: input.amount,
+    currency: input.currency,
+    maxAgeSeconds: input.maxAgeSeconds,
+    refresh: input.refresh,
+  };
+}
+
 const unixSeconds = (date: Date | null): number | null => (date === null ? null : Math.floor(date.getTime() / 1000));
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -94,13 +109,7 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
         staleReason: staleReasonOf(freshness, input.refresh),
       };
       await upsertBalanceCheck(pool, {
-        id: input.checkId,
-        workflowId: input.workflowId,
-        accountId: input.accountId,
-        paymentIntentId: input.paymentIntentId,
-        paymentMethodId: input.paymentMethodId,
-        amount: input.amount,
-        currency: input.currency,
+        ...requestColumns(input),
         outcome: 'decided',
         decision: decided.decision,
         basis: decided.basis,
@@ -112,11 +121,9 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
         balanceAsOf: basis.asOf,
         balanceRefreshedAt: refreshedAt,
         ageSeconds: freshness.ageSeconds,
-        maxAgeSeconds: input.maxAgeSeconds,
         dataSource: basis.data,
         fresh: freshness.fresh,
         staleReason: basis.staleReason,
-        refresh: input.refresh,
       });
       return { decision: decided.decision, reason: decided.reason, message: decided.message, basis };
     },
@@ -125,13 +132,7 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
     async recordUnresolvedBalanceCheck(input: RecordUnresolvedInput): Promise<{ message: string }> {
       const message = UNRESOLVED_MESSAGES[input.outcome];
       await upsertBalanceCheck(pool, {
-        id: input.checkId,
-        workflowId: input.workflowId,
-        accountId: input.accountId,
-        paymentIntentId: input.paymentIntentId,
-        paymentMethodId: input.paymentMethodId,
-        amount: input.amount,
-        currency: input.currency,
+        ...requestColumns(input),
         outcome: input.outcome,
         decision: 'unknown',
         basis: null,
@@ -143,11 +144,9 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
         balanceAsOf: null,
         balanceRefreshedAt: null,
         ageSeconds: null,
-        maxAgeSeconds: input.maxAgeSeconds,
         dataSource: null,
         fresh: null,
         staleReason: null,
-        refresh: input.refresh,
       });
       return { message };
     },

@@ -1,32 +1,14 @@
-import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createTestDatabase } from '../helpers/database';
-import { createPool } from '../../db/pool';
+import { describe, expect, test } from 'vitest';
 import { accountWorkflowId } from '../../common/workflow-ids';
 import { accountEventsQuery } from './fixtures/workflows';
-import { startFixtureWorker, uniqueAccountId, type FixtureWorker } from './support/fixture-worker';
-import { startReceiver, type Receiver } from './support/receiver';
+import { uniqueAccountId } from './support/fixture-worker';
+import { useWebhookTestBed } from './support/test-bed';
 import { deliver, fcAccount, signatureFor, stripeEvent } from './support/stripe-events';
 
-let pool: pg.Pool;
-let worker: FixtureWorker;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  pool = createPool(await createTestDatabase(inject('databaseUrl')));
-  worker = await startFixtureWorker(fileURLToPath(new URL('./fixtures/workflows.ts', import.meta.url)));
-  receiver = await startReceiver({ pool, temporal: worker.client, taskQueue: worker.taskQueue });
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await worker?.stop();
-  await pool?.end();
-});
+const bed = useWebhookTestBed();
 
 async function storedAccount(id: string) {
-  const { rows } = await pool.query('SELECT status, customer_id, last4, stripe_seen_at FROM fc_accounts WHERE id = $1', [id]);
+  const { rows } = await bed.pool.query('SELECT status, customer_id, last4, stripe_seen_at FROM fc_accounts WHERE id = $1', [id]);
   return rows[0];
 }
 
@@ -37,20 +19,20 @@ describe('account lifecycle webhooks update fc_accounts', () => {
     const reactivated = stripeEvent('financial_connections.account.reactivated', fcAccount(accountId, { status: 'active' }), { created: now - 60 });
     const deactivated = stripeEvent('financial_connections.account.deactivated', fcAccount(accountId, { status: 'inactive' }), { created: now });
 
-    expect((await deliver(receiver.baseUrl, deactivated.payload, signatureFor(deactivated.payload))).status).toBe(200);
-    expect((await deliver(receiver.baseUrl, reactivated.payload, signatureFor(reactivated.payload))).status).toBe(200);
+    expect((await deliver(bed.baseUrl, deactivated.payload, signatureFor(deactivated.payload))).status).toBe(200);
+    expect((await deliver(bed.baseUrl, reactivated.payload, signatureFor(reactivated.payload))).status).toBe(200);
 
     expect(await storedAccount(accountId)).toEqual({ status: 'inactive', customer_id: 'cus_123', last4: '6789', stripe_seen_at: new Date(now * 1000) });
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM stripe_events WHERE account_id = $1 AND processed_at IS NOT NULL', [accountId]);
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM stripe_events WHERE account_id = $1 AND processed_at IS NOT NULL', [accountId]);
     expect(rows[0].n).toBe(2);
   });
 
   test('a disconnection is stored and the running account workflow is told', async () => {
     const accountId = uniqueAccountId();
-    const accountWorkflow = await worker.client.workflow.start('accountWorkflow', { workflowId: accountWorkflowId(accountId), taskQueue: worker.taskQueue });
+    const accountWorkflow = await bed.client.workflow.start('accountWorkflow', { workflowId: accountWorkflowId(accountId), taskQueue: bed.taskQueue });
     const event = stripeEvent('financial_connections.account.disconnected', fcAccount(accountId, { status: 'disconnected' }));
 
-    const response = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(response).toEqual({ status: 200, body: { received: true } });
     expect(await storedAccount(accountId)).toMatchObject({ status: 'disconnected' });

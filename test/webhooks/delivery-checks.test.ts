@@ -1,30 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createTestDatabase } from '../helpers/database';
-import { createPool } from '../../db/pool';
-import { startFixtureWorker, uniqueAccountId, type FixtureWorker } from './support/fixture-worker';
-import { startReceiver, type Receiver } from './support/receiver';
+import { describe, expect, test } from 'vitest';
+import { uniqueAccountId } from './support/fixture-worker';
+import { useWebhookTestBed } from './support/test-bed';
 import { deliver, fcAccount, signatureFor, stripeEvent } from './support/stripe-events';
 
-let pool: pg.Pool;
-let worker: FixtureWorker;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  pool = createPool(await createTestDatabase(inject('databaseUrl')));
-  worker = await startFixtureWorker(fileURLToPath(new URL('./fixtures/workflows.ts', import.meta.url)));
-  receiver = await startReceiver({ pool, temporal: worker.client, taskQueue: worker.taskQueue });
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await worker?.stop();
-  await pool?.end();
-});
+const bed = useWebhookTestBed();
 
 async function recordedEvents(): Promise<number> {
-  const { rows } = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM stripe_events');
+  const { rows } = await bed.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM stripe_events');
   return rows[0]?.count ?? 0;
 }
 
@@ -39,7 +21,7 @@ describe('a delivery that cannot be trusted or read is refused with 400 and noth
     ['correctly signed but not JSON', '{"id": "evt_1", ', signatureFor('{"id": "evt_1", '), 'malformed'],
     ['correctly signed JSON that is not an event', '{"hello":"world"}', signatureFor('{"hello":"world"}'), 'malformed'],
   ])('%s', async (_scenario, payload, signature, reason) => {
-    const response = await deliver(receiver.baseUrl, payload, signature);
+    const response = await deliver(bed.baseUrl, payload, signature);
 
     expect(response).toEqual({ status: 400, body: { error: reason } });
     expect(await recordedEvents()).toBe(0);
@@ -50,24 +32,24 @@ describe('event types fc-refresh does not act on', () => {
   test('are recorded, marked processed and acknowledged', async () => {
     const event = stripeEvent('customer.created', { id: 'cus_123', object: 'customer' });
 
-    const response = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(response).toEqual({ status: 200, body: { received: true } });
-    const { rows } = await pool.query('SELECT type, account_id, processed_at FROM stripe_events WHERE id = $1', [event.id]);
+    const { rows } = await bed.pool.query('SELECT type, account_id, processed_at FROM stripe_events WHERE id = $1', [event.id]);
     expect(rows).toEqual([{ type: 'customer.created', account_id: null, processed_at: expect.any(Date) }]);
   });
 });
 
 describe('health and metrics', () => {
   test('/healthz and /readyz answer 200 when Postgres and Temporal are up', async () => {
-    expect((await fetch(`${receiver.baseUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${receiver.baseUrl}/readyz`);
+    expect((await fetch(`${bed.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${bed.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, postgres: true, temporal: true });
   });
 
   test('/metrics counts deliveries by type and result', async () => {
-    const text = await (await fetch(`${receiver.baseUrl}/metrics`)).text();
+    const text = await (await fetch(`${bed.baseUrl}/metrics`)).text();
 
     expect(text).toMatch(/fc_webhook_events_total\{type="customer.created",result="ignored"\} 1/);
     expect(text).toMatch(/fc_webhook_events_total\{type="unknown",result="bad_signature"\} 4/);

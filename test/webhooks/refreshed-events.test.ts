@@ -1,34 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createTestDatabase } from '../helpers/database';
-import { createPool } from '../../db/pool';
+import { describe, expect, test } from 'vitest';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../../common/search-attributes';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { receivedQuery } from './fixtures/workflows';
-import { startFixtureWorker, uniqueAccountId, type FixtureWorker } from './support/fixture-worker';
-import { startReceiver, type Receiver } from './support/receiver';
+import { uniqueAccountId } from './support/fixture-worker';
+import { useWebhookTestBed } from './support/test-bed';
 import { deliver, fcAccount, signatureFor, stripeEvent } from './support/stripe-events';
 
-let pool: pg.Pool;
-let worker: FixtureWorker;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  pool = createPool(await createTestDatabase(inject('databaseUrl')));
-  worker = await startFixtureWorker(fileURLToPath(new URL('./fixtures/workflows.ts', import.meta.url)));
-  receiver = await startReceiver({ pool, temporal: worker.client, taskQueue: worker.taskQueue });
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await worker?.stop();
-  await pool?.end();
-});
+const bed = useWebhookTestBed();
 
 async function storedEvent(id: string) {
-  const { rows } = await pool.query<{ processed_at: Date | null; deliveries: number; account_id: string | null }>(
+  const { rows } = await bed.pool.query<{ processed_at: Date | null; deliveries: number; account_id: string | null }>(
     'SELECT processed_at, deliveries, account_id FROM stripe_events WHERE id = $1',
     [id],
   );
@@ -40,10 +22,10 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     const accountId = uniqueAccountId();
     const event = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId));
 
-    const response = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(response).toEqual({ status: 200, body: { received: true } });
-    const handle = worker.client.workflow.getHandle(refreshWorkflowId('balance', accountId));
+    const handle = bed.client.workflow.getHandle(refreshWorkflowId('balance', accountId));
     const received = await handle.query(receivedQuery);
     expect(received.input).toEqual({ accountId, feature: 'balance', trigger: 'webhook' });
     // Counts, ids and timestamps only: the balance in the event never enters workflow history.
@@ -61,12 +43,12 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     const accountId = uniqueAccountId();
     const event = stripeEvent('financial_connections.account.refreshed_ownership', fcAccount(accountId));
 
-    const first = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
-    const second = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const first = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
+    const second = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(first).toEqual({ status: 200, body: { received: true } });
     expect(second).toEqual({ status: 200, body: { received: true, duplicate: true } });
-    const received = await worker.client.workflow.getHandle(refreshWorkflowId('ownership', accountId)).query(receivedQuery);
+    const received = await bed.client.workflow.getHandle(refreshWorkflowId('ownership', accountId)).query(receivedQuery);
     expect(received.signals.map((signal) => signal.eventId)).toEqual([event.id]);
     expect(await storedEvent(event.id)).toMatchObject({ deliveries: 2 });
   });
@@ -74,17 +56,17 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
   test('while a requested refresh is running, the event signals that run instead of starting another', async () => {
     const accountId = uniqueAccountId();
     const workflowId = refreshWorkflowId('transactions', accountId);
-    const running = await worker.client.workflow.start('refreshWorkflow', {
+    const running = await bed.client.workflow.start('refreshWorkflow', {
       workflowId,
-      taskQueue: worker.taskQueue,
+      taskQueue: bed.taskQueue,
       args: [{ accountId, feature: 'transactions', trigger: 'request' }],
     });
     const event = stripeEvent('financial_connections.account.refreshed_transactions', fcAccount(accountId));
 
-    const response = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(response.status).toBe(200);
-    const handle = worker.client.workflow.getHandle(workflowId);
+    const handle = bed.client.workflow.getHandle(workflowId);
     expect((await handle.describe()).runId).toBe(running.firstExecutionRunId);
     const received = await handle.query(receivedQuery);
     expect(received.input.trigger).toBe('request');
@@ -98,10 +80,10 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     const pending = { status: 'pending', last_attempted_at: 1_700_000_000, next_refresh_available_at: null };
     const event = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId, { balance_refresh: pending }));
 
-    const response = await deliver(receiver.baseUrl, event.payload, signatureFor(event.payload));
+    const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));
 
     expect(response).toEqual({ status: 200, body: { received: true } });
-    await expect(worker.client.workflow.getHandle(refreshWorkflowId('balance', accountId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(bed.client.workflow.getHandle(refreshWorkflowId('balance', accountId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await storedEvent(event.id)).toMatchObject({ processed_at: expect.any(Date) });
   });
 });
