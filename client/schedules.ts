@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import type { DailySyncInput, DailySyncResult } from '../workflows/sync-definitions';
+import {
+  dailySyncProgressQuery,
+  emptyTotals,
+  runTimeoutSeconds,
+  type DailySyncInput,
+  type DailySyncProgress,
+  type DailySyncResult,
+  type DailySyncSettings,
+} from '../workflows/sync-definitions';
 import { ScheduleMissingError } from './errors';
 import { toUnavailableError } from './temporal-errors';
 
@@ -27,7 +35,7 @@ export interface DailySyncScheduleConfig {
   jitterSeconds: number;
   /** Missed runs (server down) within this window are still taken when it comes back (default 6 hours). */
   catchupWindowSeconds: number;
-  sync: Pick<DailySyncInput, 'pageSize' | 'concurrency' | 'recentRefreshSeconds'>;
+  sync: DailySyncSettings;
 }
 
 export const DEFAULT_DAILY_SYNC: Omit<DailySyncScheduleConfig, 'taskQueue'> = {
@@ -39,8 +47,19 @@ export const DEFAULT_DAILY_SYNC: Omit<DailySyncScheduleConfig, 'taskQueue'> = {
   sync: {},
 };
 
-/** `kept`: the schedule existed and `keepExisting` left its settings as they were. */
-export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'kept';
+/**
+ * `kept`: the schedule existed and `keepExisting` left its settings as they were. `upgraded`: `keepExisting` kept its
+ * settings but re-applied them in this version's form (overlap policy, run timeout).
+ */
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'kept' | 'upgraded';
+
+/** One recent run as `schedules show` reports it: its totals once it finished (null while running or if it failed). */
+export interface RecentDailySync {
+  workflowId: string;
+  scheduledAt: Date;
+  takenAt: Date;
+  result: DailySyncResult | null;
+}
 
 /** What `schedules show` prints: the applied config (from the action's memo) and the schedule's live state. */
 export interface DailySyncScheduleReport {
@@ -50,13 +69,33 @@ export interface DailySyncScheduleReport {
   paused: boolean;
   note: string | null;
   nextRunTimes: Date[];
-  recentRuns: { workflowId: string; scheduledAt: Date; takenAt: Date }[];
+  recentRuns: RecentDailySync[];
   runningWorkflowIds: string[];
+  /** Live totals of each running run (null when it could not be asked, e.g. no worker is up). */
+  running: { workflowId: string; progress: DailySyncProgress | null }[];
 }
+
+/**
+ * Bumped when the schedule a config produces changes (overlap policy, run timeout): a schedule applied by an earlier
+ * version then differs from its own config's hash, so even `keepExisting` re-applies its settings in the new form.
+ */
+const SCHEDULE_FORMAT = 2;
+
+/** The sync settings in fixed order, unset ones left out. */
+const SYNC_SETTING_KEYS = [
+  'pageSize',
+  'concurrency',
+  'recentRefreshSeconds',
+  'deferIfUnavailableForSeconds',
+  'completionTimeoutSeconds',
+  'childTimeoutSeconds',
+  'runDeadlineSeconds',
+] as const satisfies readonly (keyof DailySyncSettings)[];
 
 /** Fixed key order, so the same settings hash the same whichever caller (CLI, worker start) built the object. */
 function canonicalConfig(config: DailySyncScheduleConfig): DailySyncScheduleConfig {
-  const { pageSize, concurrency, recentRefreshSeconds } = config.sync;
+  const sync: DailySyncSettings = {};
+  for (const key of SYNC_SETTING_KEYS) if (config.sync[key] !== undefined) sync[key] = config.sync[key];
   return {
     taskQueue: config.taskQueue,
     hour: config.hour,
@@ -64,24 +103,23 @@ function canonicalConfig(config: DailySyncScheduleConfig): DailySyncScheduleConf
     timezone: config.timezone,
     jitterSeconds: config.jitterSeconds,
     catchupWindowSeconds: config.catchupWindowSeconds,
-    sync: {
-      ...(pageSize === undefined ? {} : { pageSize }),
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...(recentRefreshSeconds === undefined ? {} : { recentRefreshSeconds }),
-    },
+    sync,
   };
 }
 
 function scheduleParts(input: DailySyncScheduleConfig) {
   const config = canonicalConfig(input);
   // The config's hash travels in the action's memo: applying the same config again is a no-op.
-  const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  const configHash = createHash('sha256').update(JSON.stringify({ format: SCHEDULE_FORMAT, config })).digest('hex').slice(0, 16);
   const action: ScheduleOptionsStartWorkflowAction<DailySyncWorkflow> = {
     type: 'startWorkflow',
     workflowType: DAILY_SYNC_WORKFLOW_TYPE,
     workflowId: `fc-refresh/daily-sync/${config.taskQueue}`,
     taskQueue: config.taskQueue,
     args: [config.sync],
+    // A backstop: the run stops starting accounts at its own deadline and every child has a timeout, so it ends
+    // before this; should anything still hold it, Temporal ends it and the next day's run starts.
+    workflowExecutionTimeout: runTimeoutSeconds(config.sync) * 1000,
     memo: { fcRefreshConfigHash: configHash, fcRefreshConfig: config },
     staticSummary: 'daily transaction sync of every active account',
   };
@@ -93,8 +131,10 @@ function scheduleParts(input: DailySyncScheduleConfig) {
       jitter: config.jitterSeconds * 1000,
     },
     action,
-    // SKIP: a run still going when the next is due is never joined by a second one.
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: config.catchupWindowSeconds * 1000 },
+    // BUFFER_ONE: a run still going when the next is due is never joined by a second one (both would start the same
+    // accounts' refreshes), and the next day is never dropped: it starts as soon as the current run ends, which the
+    // run's deadline and execution timeout guarantee. SKIP silently dropped that day; ALLOW_ALL would double the load.
+    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: config.catchupWindowSeconds * 1000 },
   };
 }
 
@@ -110,7 +150,14 @@ export async function applyDailySyncSchedule(client: Client, config: DailySyncSc
     const current = await handle.describe();
     const currentHash = current.action.type === 'startWorkflow' ? current.action.memo?.fcRefreshConfigHash : undefined;
     if (currentHash === configHash) return 'unchanged';
-    if (options.keepExisting) return 'kept';
+    if (options.keepExisting) {
+      const applied = current.action.type === 'startWorkflow' ? (current.action.memo?.fcRefreshConfig as DailySyncScheduleConfig | undefined) : undefined;
+      if (!applied) return 'kept';
+      const reapplied = scheduleParts(applied);
+      if (reapplied.configHash === currentHash) return 'kept';
+      await handle.update((previous) => ({ ...previous, spec: reapplied.spec, action: reapplied.action, policies: reapplied.policies }));
+      return 'upgraded';
+    }
     await handle.update((previous) => ({ ...previous, spec, action, policies }));
     return 'updated';
   } catch (err) {
@@ -133,7 +180,8 @@ export async function unpauseDailySync(client: Client, taskQueue: string, note =
 }
 
 /**
- * Starts a run now, paused or not. SKIP keeps it from overlapping one already running. The run starts
+ * Starts a run now, paused or not. SKIP keeps it from overlapping one already running: that run covers every account
+ * (the CLI says so), and a buffered manual run could take the buffer slot tomorrow's scheduled run needs. The run starts
  * asynchronously: find it by visibility (`WorkflowType = 'dailySyncWorkflow'`) or in `describeDailySync`.
  */
 export async function triggerDailySync(client: Client, taskQueue: string): Promise<void> {
@@ -150,10 +198,38 @@ export async function describeDailySync(client: Client, taskQueue: string): Prom
       paused: described.state.paused,
       note: described.state.note ?? null,
       nextRunTimes: described.info.nextActionTimes,
-      recentRuns: described.info.recentActions.map((run) => ({ workflowId: run.action.workflow.workflowId, scheduledAt: run.scheduledAt, takenAt: run.takenAt })),
+      recentRuns: await Promise.all(
+        described.info.recentActions.slice(-RECENT_RUNS_SHOWN).map(async (run) => ({
+          workflowId: run.action.workflow.workflowId,
+          scheduledAt: run.scheduledAt,
+          takenAt: run.takenAt,
+          result: await finishedResult(client, run.action.workflow.workflowId),
+        })),
+      ),
       runningWorkflowIds: described.info.runningActions.map((run) => run.workflow.workflowId),
+      running: await Promise.all(
+        described.info.runningActions.map(async (run) => ({
+          workflowId: run.workflow.workflowId,
+          // A query needs a worker: without one, say so quickly instead of waiting out the server's query timeout.
+          progress: await client
+            .withDeadline(Date.now() + PROGRESS_QUERY_MS, () => client.workflow.getHandle(run.workflow.workflowId).query(dailySyncProgressQuery))
+            .catch(() => null),
+        })),
+      ),
     };
   });
+}
+
+const RECENT_RUNS_SHOWN = 5;
+const PROGRESS_QUERY_MS = 5_000;
+
+/** A closed run's result (the last run of its continue-as-new chain, which keeps the workflow id); null otherwise. */
+async function finishedResult(client: Client, workflowId: string): Promise<DailySyncResult | null> {
+  const handle = client.workflow.getHandle<(input?: DailySyncInput) => Promise<DailySyncResult>>(workflowId);
+  const execution = await handle.describe().catch(() => null);
+  if (execution?.status.name !== 'COMPLETED') return null;
+  // Runs from before deferral existed return no accountsDeferred.
+  return { ...emptyTotals(), ...(await handle.result()) };
 }
 
 async function onSchedule<T>(taskQueue: string, act: (scheduleId: string) => Promise<T>): Promise<T> {

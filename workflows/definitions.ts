@@ -24,6 +24,11 @@ export interface RefreshWorkflowInput {
    * seconds, sync what it brought (from the stored cursor) instead of initiating another one.
    */
   syncIfRefreshedWithinSeconds?: number;
+  /**
+   * When the refresh would have to wait longer than this for `next_refresh_available_at` (or Stripe reports none
+   * after a completed refresh), end at once with outcome `deferred` instead of waiting (the daily sync's defer window).
+   */
+  deferIfUnavailableForSeconds?: number;
 }
 
 /** A refresh hash as Stripe reports it (`balance_refresh`, …), timestamps in unix seconds. */
@@ -51,7 +56,8 @@ export type RefreshOutcome =
   | 'account_inactive'
   | 'account_not_found'
   | 'permission_missing'
-  | 'timed_out';
+  | 'timed_out'
+  | 'deferred';
 
 export type RefreshPhase =
   | 'checking'

@@ -17,6 +17,8 @@ const STATUS_OF_OUTCOME: Record<RefreshOutcome, FreshDataStatus> = {
   succeeded: 'refreshed',
   failed: 'refresh_not_succeeded',
   timed_out: 'refresh_not_succeeded',
+  // Only the daily sync asks for deferral; a check that joins such a refresh learns the next one is too far away.
+  deferred: 'refresh_unavailable_before_deadline',
   account_inactive: 'account_inactive',
   permission_missing: 'permission_missing',
   account_not_found: 'account_not_found',

@@ -224,6 +224,11 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
         const next = state.refresh ? state.refresh.nextRefreshAvailableAt : 0;
         const since: RefreshHash | null = known;
         const freshArrived = (): boolean => newestCompletionSince(completions, since) !== undefined;
+        const deferAfter = input.deferIfUnavailableForSeconds;
+        if (deferAfter !== undefined && (next === null || next * 1000 - Date.now() > deferAfter * 1000)) {
+          status.nextRefreshAvailableAt = next;
+          return await finish('deferred', { code: 'deferred', message: next === null ? 'Stripe reports no next refresh time' : `next refresh available at ${new Date(next * 1000).toISOString()}, beyond the ${deferAfter}s defer window` });
+        }
         if (next === null || next * 1000 > Date.now()) {
           const untilMs = next === null ? recheckSeconds * 1000 : next * 1000 - Date.now();
           status.nextRefreshAvailableAt = next;

@@ -1,5 +1,6 @@
-// One page of the daily sync: each account's transactions refresh runs as a child under its usual workflow id,
-// so a scheduled sync and a webhook-driven one for the same account never run at once.
+// Legacy: one page of the page-by-page daily sync (workflows/daily-sync-paged.ts), kept registered only so runs
+// started before the sliding window finish. Each account's transactions refresh runs as a child under its usual
+// workflow id, so a scheduled sync and a webhook-driven one for the same account never run at once.
 import { CancelledFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { SyncTotals } from '../../workflows/sync-definitions';
 import { describeDailySync, type DailySyncScheduleReport } from '../schedules';
 import { EXIT_OK } from './exit-codes';
 import { runAction } from './run-action';
@@ -6,7 +7,7 @@ import { withTemporalClient } from './temporal-session';
 
 export function schedulesShowCommand(): Command {
   return new Command('show')
-    .description('show the daily sync schedule: its settings, paused state, next and recent runs')
+    .description("show the daily sync schedule: its settings, paused state, next run, running and recent runs' totals")
     .option('--json', 'print JSON instead of text')
     .action(
       runAction(async (flags: { json?: boolean }) =>
@@ -25,10 +26,24 @@ function describeSchedule(report: DailySyncScheduleReport): string {
   if (config) {
     const time = `${String(config.hour).padStart(2, '0')}:${String(config.minute).padStart(2, '0')} ${config.timezone}`;
     lines.push(`  daily at ${time}, jitter ${config.jitterSeconds}s, catch-up window ${config.catchupWindowSeconds}s`);
-    lines.push(`  page size ${config.sync.pageSize ?? 'default'}, concurrency ${config.sync.concurrency ?? 'default'}`);
+    const sync = config.sync;
+    lines.push(`  page size ${sync.pageSize ?? 'default'}, concurrency ${sync.concurrency ?? 'default'}`);
+    lines.push(
+      `  defer window ${seconds(sync.deferIfUnavailableForSeconds)}, completion timeout ${seconds(sync.completionTimeoutSeconds)}, ` +
+        `child timeout ${seconds(sync.childTimeoutSeconds)}, run deadline ${seconds(sync.runDeadlineSeconds)}`,
+    );
   }
   if (report.nextRunTimes[0]) lines.push(`  next run ${report.nextRunTimes[0].toISOString()}`);
-  for (const id of report.runningWorkflowIds) lines.push(`  running ${id}`);
-  for (const run of report.recentRuns.slice(-5)) lines.push(`  ran ${run.workflowId} at ${run.takenAt.toISOString()}`);
+  for (const run of report.running) lines.push(`  running ${run.workflowId}${run.progress ? `: ${totals(run.progress)}, ${run.progress.inFlight} in flight` : ''}`);
+  for (const run of report.recentRuns) {
+    const outcome = run.result ? `: ${run.result.status ?? 'completed'}, ${totals(run.result)}` : '';
+    lines.push(`  ran ${run.workflowId} at ${run.takenAt.toISOString()}${outcome}`);
+  }
   return lines.join('\n');
+}
+
+const seconds = (value: number | undefined): string => (value === undefined ? 'default' : `${value}s`);
+
+function totals(t: SyncTotals): string {
+  return `${t.accountsSeen} seen, ${t.accountsSynced} synced, ${t.accountsDeferred} deferred, ${t.accountsSkipped} skipped, ${t.accountsFailed} failed`;
 }

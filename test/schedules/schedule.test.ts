@@ -8,8 +8,9 @@ import {
   unpauseDailySync,
   dailySyncScheduleId,
 } from '../../client/schedules';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { ScheduleMissingError } from '../../client/errors';
-import type { DailySyncResult } from '../../workflows/sync-definitions';
+import { runTimeoutSeconds, type DailySyncResult } from '../../workflows/sync-definitions';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -37,7 +38,9 @@ test('apply creates the schedule, changes nothing when applied again, and update
   const updated = await stack.client.schedule.getHandle(dailySyncScheduleId(stack.taskQueue)).describe();
   expect(updated.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
   expect(updated.spec.timezone).toBe('UTC');
-  expect(updated.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 6 * 3600 * 1000 });
+  // A run still going when the next day is due delays that day, never drops it; the run's timeout bounds the delay.
+  expect(updated.policies).toMatchObject({ overlap: 'BUFFER_ONE', catchupWindow: 6 * 3600 * 1000 });
+  expect(updated.action).toMatchObject({ workflowExecutionTimeout: runTimeoutSeconds({ pageSize: 50, concurrency: 5 }) * 1000 });
   expect((await describeDailySync(stack.client, stack.taskQueue)).config).toMatchObject({ hour: 7, sync: { pageSize: 50, concurrency: 5 } });
 });
 
@@ -67,7 +70,31 @@ test('trigger starts a daily sync run now, found by visibility, which covers eve
   expect(run?.workflowId).toMatch(new RegExp(`^fc-refresh/daily-sync/${stack.taskQueue}-`));
   const result = (await stack.client.workflow.getHandle(run?.workflowId ?? '').result()) as DailySyncResult;
   expect(result).toMatchObject({ accountsSeen: accounts.length, accountsSynced: accounts.length, accountsFailed: 0, transactionsAdded: 15 });
-  expect((await describeDailySync(stack.client, stack.taskQueue)).recentRuns.map((recent) => recent.workflowId)).toContain(run?.workflowId);
+  // `schedules show` reports each recent run's totals, deferred accounts included.
+  const recent = (await describeDailySync(stack.client, stack.taskQueue)).recentRuns.find((r) => r.workflowId === run?.workflowId);
+  expect(recent?.result).toMatchObject({ status: 'completed', accountsSynced: accounts.length, accountsDeferred: 0 });
+});
+
+test("a worker start keeps an older version's settings but re-applies them with this version's overlap policy and timeout", async () => {
+  const taskQueue = `${stack.taskQueue}-older`;
+  const scheduleId = dailySyncScheduleId(taskQueue);
+  const config = { ...DEFAULT_DAILY_SYNC, taskQueue, sync: { concurrency: 7 } };
+  // As an earlier version applied it: SKIP (which dropped a day behind a long run), no run timeout, its own hash.
+  await stack.client.schedule.create({
+    scheduleId,
+    spec: { calendars: [{ hour: 6, minute: 0 }] },
+    action: { type: 'startWorkflow', workflowType: 'dailySyncWorkflow', workflowId: `fc-refresh/daily-sync/${taskQueue}`, taskQueue, args: [config.sync], memo: { fcRefreshConfigHash: 'older', fcRefreshConfig: config } },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  });
+  try {
+    expect(await applyDailySyncSchedule(stack.client, { ...DEFAULT_DAILY_SYNC, taskQueue }, { keepExisting: true })).toBe('upgraded');
+    const upgraded = await stack.client.schedule.getHandle(scheduleId).describe();
+    expect(upgraded.policies.overlap).toBe('BUFFER_ONE');
+    expect(upgraded.action).toMatchObject({ args: [{ concurrency: 7 }], workflowExecutionTimeout: runTimeoutSeconds({ concurrency: 7 }) * 1000 });
+    expect(await applyDailySyncSchedule(stack.client, { ...DEFAULT_DAILY_SYNC, taskQueue }, { keepExisting: true })).toBe('kept');
+  } finally {
+    await stack.client.schedule.getHandle(scheduleId).delete();
+  }
 });
 
 test('operating a schedule that was never applied names the missing schedule', async () => {

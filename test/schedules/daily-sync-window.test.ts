@@ -1,0 +1,135 @@
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { applyDailySyncSchedule, dailySyncScheduleId, DEFAULT_DAILY_SYNC, triggerDailySync } from '../../client/schedules';
+import { refreshWorkflowId } from '../../common/workflow-ids';
+import { upsertAccountSnapshot } from '../../db/queries/accounts';
+import type { CreateAccountInput } from '../../simulator/control-types';
+import type { FcAccount as SimulatedAccount } from '../../simulator/types';
+import { MAX_HISTORY_EVENTS, type DailySyncResult } from '../../workflows/sync-definitions';
+import { maybeRecordHistory } from '../helpers/histories';
+import { runDailySync, settleTransactionRefreshes } from '../helpers/sync';
+import { startStack, type Stack } from '../helpers/stack';
+
+// The daily sync is never held up by one account: an account in Stripe's cooldown is deferred (counted, not waited
+// for) and a refresh that never completes is stopped at the child timeout, while every other account is synced.
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.client.schedule.getHandle(dailySyncScheduleId(stack.taskQueue)).delete().catch(() => {});
+  await stack?.close();
+});
+
+/** Accounts stored as the receiver's account.created path would store them, without a webhook each. */
+async function linkAccounts(inputs: CreateAccountInput[]): Promise<SimulatedAccount[]> {
+  await stack.simulator.setWebhookEndpoint({ url: null });
+  const created = await Promise.all(inputs.map((input) => stack.simulator.createAccount(input)));
+  // The simulator returns the wire object the Stripe SDK would have parsed.
+  await Promise.all(created.map((account) => upsertAccountSnapshot(stack.pool, account as unknown as Stripe.FinancialConnections.Account, new Date())));
+  await stack.simulator.waitForWebhooksIdle({ timeoutMs: 30_000 }); // subscribed accounts' link-time refreshes
+  await stack.simulator.setWebhookEndpoint({ url: stack.webhookUrl, secret: stack.webhookSecret });
+  return created;
+}
+
+/** Half subscribed (Stripe refreshed them at link: the run only syncs), half not (the run refreshes them). */
+const ordinary = (count: number): CreateAccountInput[] =>
+  Array.from({ length: count }, (_, i) => ({ transactionCount: 2, ...(i % 2 === 0 ? { subscriptions: ['transactions' as const] } : {}) }));
+
+/**
+ * Subscribed: Stripe refreshed them at link, so the run syncs what that brought without initiating or waiting for a
+ * webhook (the simulator delivers webhooks one at a time; 200 of them would be what the run waits on).
+ */
+const subscribed = (count: number): CreateAccountInput[] => Array.from({ length: count }, () => ({ transactionCount: 2, subscriptions: ['transactions' as const] }));
+
+async function syncRunRow(id: string) {
+  const { rows } = await stack.pool.query<{ status: string; accounts_seen: number; accounts_synced: number; accounts_deferred: number; accounts_failed: number; finished_at: Date }>(
+    'SELECT status, accounts_seen, accounts_synced, accounts_deferred, accounts_failed, finished_at FROM fc_sync_runs WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+test('a scheduled run over 200 accounts defers the one in a 25 s cooldown at once and syncs every other account', { timeout: 180_000 }, async () => {
+  const others = await linkAccounts(subscribed(199));
+  // Linked through the webhook path; its link-time refresh completes and starts Stripe's 25 s cooldown.
+  // First in id order, so the run reaches it at once, while the cooldown has most of its 25 s to go.
+  const cooling = await stack.simulator.createAccount({
+    id: `fca_0cooling${stack.taskQueue.replace(/\W/g, '')}`,
+    transactionCount: 2,
+    prefetch: ['transactions'],
+    cooldownSeconds: { transactions: 25 },
+  });
+  await settleTransactionRefreshes(stack, cooling.id);
+  const cooldownEndsAt = (await stack.simulator.groundTruth(cooling.id)).account.transaction_refresh?.next_refresh_available_at;
+  expect(cooldownEndsAt).toEqual(expect.any(Number));
+
+  await applyDailySyncSchedule(stack.client, {
+    ...DEFAULT_DAILY_SYNC,
+    taskQueue: stack.taskQueue,
+    sync: { pageSize: 50, concurrency: 40, deferIfUnavailableForSeconds: 5 },
+  });
+  await triggerDailySync(stack.client, stack.taskQueue);
+  const query = `WorkflowType = 'dailySyncWorkflow' AND TaskQueue = '${stack.taskQueue}'`;
+  let workflowId = '';
+  await expect
+    .poll(async () => {
+      for await (const execution of stack.client.workflow.list({ query })) workflowId = execution.workflowId;
+      return workflowId;
+    }, { timeout: 15_000 })
+    .not.toBe('');
+  const result = (await stack.client.workflow.getHandle(workflowId).result()) as DailySyncResult;
+
+  expect(result).toMatchObject({ status: 'completed', accountsSeen: 200, accountsSynced: 199, accountsDeferred: 1, accountsSkipped: 0, accountsFailed: 0, transactionsAdded: 199 * 2 });
+  expect(await syncRunRow(workflowId)).toMatchObject({ status: 'completed', accounts_seen: 200, accounts_synced: 199, accounts_deferred: 1, accounts_failed: 0 });
+
+  // Not held up: the account's refresh ended, recorded as deferred, while its cooldown still ran (Stripe's clock), and
+  // initiated nothing; the window never waited for it. (How long the other 199 take is this machine's business.)
+  const { rows: deferred } = await stack.pool.query<{ status: string; code: string; completed: number }>(
+    `SELECT status, error->>'code' AS code, extract(epoch FROM completed_at)::float AS completed FROM fc_refreshes WHERE account_id = $1 AND trigger = 'schedule'`,
+    [cooling.id],
+  );
+  expect(deferred).toEqual([{ status: 'deferred', code: 'deferred', completed: expect.any(Number) }]);
+  expect(deferred[0]?.completed).toBeLessThan(cooldownEndsAt ?? 0);
+  expect((await stack.simulator.counters()).refreshes[cooling.id]?.transactions).toMatchObject({ automatic: 1, initiated: 0, notInitiated: 0 });
+  const stored = await stack.pool.query('SELECT count(DISTINCT account_id)::int AS n FROM fc_transactions WHERE account_id = ANY($1)', [others.map((a) => a.id)]);
+  expect(stored.rows[0].n).toBe(199);
+
+  // Every run of the chain stays near the one history bound (children in flight when it is reached still report back).
+  for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await stack.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    expect(history.events?.length).toBeLessThan(MAX_HISTORY_EVENTS + 40 * 10);
+  }
+
+  await maybeRecordHistory(stack.client, refreshWorkflowId('transactions', cooling.id), 'refresh-transactions-deferred');
+});
+
+test('one account cooling down, one whose refresh never completes: the run ends before the cooldown does', { timeout: 60_000 }, async () => {
+  await stack.pool.query(`UPDATE fc_accounts SET status = 'inactive'`); // this run covers only the accounts below
+  const synced = await linkAccounts(ordinary(3));
+  // Stripe keeps this one's refresh pending for 10 minutes and its webhook is lost: only the child timeout ends the wait.
+  const [stuck] = await linkAccounts([{ transactionCount: 2, refreshLatencyMs: 600_000 }]);
+  await stack.simulator.dropWebhooks({ accountId: stuck?.id ?? '' });
+  const cooling = await stack.simulator.createAccount({ transactionCount: 2, prefetch: ['transactions'], cooldownSeconds: { transactions: 25 } });
+  await settleTransactionRefreshes(stack, cooling.id);
+  const cooldownEndsAt = (await stack.simulator.groundTruth(cooling.id)).account.transaction_refresh?.next_refresh_available_at ?? 0;
+
+  // Its own summary id: the recorded history then replays under any workflow id.
+  const summaryId = `${stack.taskQueue}-child-timeout`;
+  const result = await runDailySync(stack, { concurrency: 5, deferIfUnavailableForSeconds: 5, childTimeoutSeconds: 8, summaryId });
+
+  expect(result).toMatchObject({ status: 'completed', accountsSeen: 5, accountsSynced: synced.length, accountsDeferred: 1, accountsFailed: 1, accountsSkipped: 0 });
+  const run = await syncRunRow(summaryId);
+  expect(run).toMatchObject({ status: 'completed', accounts_seen: 5, accounts_deferred: 1, accounts_failed: 1 });
+  // Stripe's timestamp of the cooldown's end against Postgres's of the run's: neither account held the run up.
+  expect(run?.finished_at.getTime()).toBeLessThan(cooldownEndsAt * 1000);
+
+  const child = await stack.client.workflow.getHandle(refreshWorkflowId('transactions', stuck?.id ?? '')).describe();
+  expect(child.status.name).toBe('TIMED_OUT');
+  // Temporal stopped it mid-wait; the sync closed its row so no refresh stays `pending` in Postgres.
+  const { rows } = await stack.pool.query(`SELECT status, error->>'code' AS code FROM fc_refreshes WHERE workflow_id = $1 AND run_id = $2`, [child.workflowId, child.runId]);
+  expect(rows).toEqual([{ status: 'timed_out', code: 'sync_child_timeout' }]);
+
+  await stack.simulator.clearWebhookDrops();
+  await maybeRecordHistory(stack.client, result.workflowId, 'daily-sync-deferred-and-child-timeout');
+});
