@@ -3,8 +3,10 @@ import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
 import { createLoadAccount } from './load-account';
+import { classifyPostgresErrors } from './postgres-errors';
 import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
+import { createSettleFailedRefresh } from './settle-failed-refresh';
 import { createStoreBalance } from './store-balance';
 import { createStoreOwnership } from './store-ownership';
 import { createSyncRunActivities } from './sync-runs';
@@ -15,7 +17,7 @@ import { createSyncTransactions } from './sync-transactions';
  * (maxTaskQueueActivitiesPerSecond) keeps every worker together under Stripe's request limit.
  */
 export function createStripeActivities(deps: ActivityDeps) {
-  return {
+  return classifyPostgresErrors({
     getRefreshState: createGetRefreshState(deps),
     initiateRefresh: createInitiateRefresh(deps),
     storeBalance: createStoreBalance(deps),
@@ -24,16 +26,17 @@ export function createStripeActivities(deps: ActivityDeps) {
     loadAccount: createLoadAccount(deps),
     setTransactionSubscription: createSetTransactionSubscription(deps),
     ...createCheckStripeActivities(deps),
-  };
+  });
 }
 
 /** Activities that only touch Postgres: not rate limited. */
 export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
-  return {
+  return classifyPostgresErrors({
     recordRefresh: createRecordRefresh(deps),
+    settleFailedRefresh: createSettleFailedRefresh(deps),
     ...createSyncRunActivities(deps),
     ...createCheckDbActivities(deps),
-  };
+  });
 }
 
 export type StripeActivities = ReturnType<typeof createStripeActivities>;
