@@ -43,8 +43,8 @@ export interface RefreshCarryOver {
   startedAt: number;
   /** Unix ms: the request's overall deadline. */
   deadlineAt: number;
-  /** The first run's id: the fc_refreshes row of the whole refresh is keyed by it. */
-  firstRunId: string;
+  /** The first run's id: the fc_refreshes row of the whole refresh is keyed by it (absent: a new request's row). */
+  firstRunId?: string;
   initiations: number;
   initiationRequests: number;
   attempts: number;

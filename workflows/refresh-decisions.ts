@@ -10,9 +10,10 @@ export interface AccountStateFacts {
   hasPermission: boolean;
 }
 
+/** How a refresh request ends; `error` says why when it did not succeed. */
 export interface Ending {
   outcome: RefreshOutcome;
-  error: RefreshError;
+  error?: RefreshError;
 }
 
 /** An account that cannot be refreshed ends the request at once ("Refreshes aren't allowed on inactive accounts"). */

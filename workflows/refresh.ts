@@ -37,6 +37,7 @@ import {
   endingOfAccountState,
   endingOfActivityFailure,
   recentSuccess,
+  type Ending,
 } from './refresh-decisions';
 
 /** Marks runs started with this lifecycle; histories recorded without it replay workflows/legacy/refresh-v1.ts. */
@@ -88,14 +89,34 @@ class RefreshSteps {
     this.recheck = new Backoff(DEFAULTS.recheckSeconds.initial, DEFAULTS.recheckSeconds.max, input.carried?.recheckSeconds);
   }
 
-  /** A run started by a webhook (signal-with-start) settles the completion it carries and initiates nothing. */
+  /**
+   * A run started by a webhook (signal-with-start) settles the completion it carries (and any newer one signalled
+   * meanwhile) and initiates nothing.
+   */
   async settleDelivered(): Promise<RefreshResult> {
     await condition(() => this.run.hasCompletions(), '1 minute');
     const delivered = this.run.newestUnknownCompletion();
     if (!delivered) return this.finish({ outcome: 'timed_out', error: { code: 'no_event', message: 'started for a webhook that never arrived' } });
-    this.run.status.attempts = 1;
+    this.run.status.attempts += 1;
     this.run.track(delivered.refresh);
-    return (await this.settle(delivered)) ?? this.finish({ outcome: 'failed', error: this.run.status.error ?? refreshFailed(this.input.feature) });
+    return this.finish((await this.settleWithNewer(delivered)) ?? { outcome: 'failed', error: this.run.status.error ?? refreshFailed(this.input.feature) });
+  }
+
+  /**
+   * Settles a completion, then every completion of a newer refresh signalled meanwhile (newest last), so a signal
+   * this run received is never left unhandled when it ends. Undefined: re-initiate (a failure under maxAttempts).
+   */
+  private async settleWithNewer(completion: Completion): Promise<Ending | undefined> {
+    const { run } = this;
+    let ending = await this.settle(completion);
+    run.known = completion.refresh;
+    for (let newer = run.newestUnknownCompletion(); ending && newer; newer = run.newestUnknownCompletion()) {
+      run.status.attempts += 1;
+      run.track(newer.refresh);
+      run.known = newer.refresh;
+      ending = (await this.settle(newer)) ?? { outcome: 'failed', error: run.status.error ?? refreshFailed(this.input.feature) };
+    }
+    return ending;
   }
 
   async lifecycle(): Promise<RefreshResult> {
@@ -118,8 +139,8 @@ class RefreshSteps {
         // Stripe's own daily refresh already ran: take what it brought, initiate nothing.
         run.status.attempts += 1;
         run.track(recent);
-        const settled = await this.settle({ refresh: recent, eventId: null });
-        if (settled) return settled;
+        const settled = await this.settleWithNewer({ refresh: recent, eventId: null });
+        if (settled) return this.finish(settled);
         continue;
       }
 
@@ -136,8 +157,8 @@ class RefreshSteps {
             // A refresh that completed meanwhile (Stripe's daily one, or another caller's) answers this request.
             run.status.attempts += 1;
             run.track(adopted.refresh);
-            const settled = await this.settle(adopted);
-            if (settled) return settled;
+            const settled = await this.settleWithNewer(adopted);
+            if (settled) return this.finish(settled);
             run.known = adopted.refresh;
             continue;
           }
@@ -178,8 +199,8 @@ class RefreshSteps {
 
       // 5. Settle: store what it brought, or record the failure.
       run.track(completion.refresh);
-      const settled = await this.settle(completion);
-      if (settled) return settled;
+      const settled = await this.settleWithNewer(completion);
+      if (settled) return this.finish(settled);
       run.known = completion.refresh;
       this.recheck.reset();
     }
@@ -230,31 +251,32 @@ class RefreshSteps {
 
   /**
    * Stores a succeeded refresh, or records a failed one, unless a newer refresh is already settled (a late event):
-   * then nothing is written and the run ends `ignored`. Returns undefined when a failed refresh should be
+   * then nothing is written and the ending is `ignored`. Returns undefined when a failed refresh should be
    * re-initiated (maxAttempts).
    */
-  private async settle(completion: Completion): Promise<RefreshResult | undefined> {
+  private async settle(completion: Completion): Promise<Ending | undefined> {
     const { run, input } = this;
     if (completion.refresh.status === 'succeeded') {
       await this.record('storing');
       const verdict = await this.store(completion);
-      if (verdict === 'missing_refresh_id') return this.finish({ outcome: 'failed', error: { code: 'missing_refresh_id', message: 'the transaction refresh completed without an id' } });
-      if (verdict === 'stale') return this.finish({ outcome: 'ignored', error: staleError(input.feature) });
+      if (verdict === 'missing_refresh_id') return { outcome: 'failed', error: { code: 'missing_refresh_id', message: 'the transaction refresh completed without an id' } };
+      if (verdict === 'stale') return { outcome: 'ignored', error: staleError(input.feature) };
       if (verdict === 'duplicate') {
-        if (input.trigger === 'webhook') return this.finish({ outcome: 'ignored', error: { code: 'already_stored', message: `this ${input.feature} refresh was already stored by another run` } });
+        if (input.trigger === 'webhook') return { outcome: 'ignored', error: { code: 'already_stored', message: `this ${input.feature} refresh was already stored by another run` } };
         run.status.stored = { alreadyStored: true };
       }
-      return this.finish({ outcome: 'succeeded' });
+      run.status.error = null;
+      return { outcome: 'succeeded' };
     }
     const error = completion.error ?? refreshFailed(input.feature);
     const verdict = await this.db.settleFailedRefresh({ accountId: input.accountId, feature: input.feature, refresh: completion.refresh, error });
-    if (verdict === 'stale') return this.finish({ outcome: 'ignored', error: staleError(input.feature) });
+    if (verdict === 'stale') return { outcome: 'ignored', error: staleError(input.feature) };
     run.status.error = error;
     if (run.status.attempts < (input.maxAttempts ?? DEFAULTS.maxAttempts)) {
       await this.record('checking');
       return undefined;
     }
-    return this.finish({ outcome: 'failed', error });
+    return { outcome: 'failed', error };
   }
 
   /** Stores what a succeeded refresh produced; only counts and ids come back into history. */
@@ -282,14 +304,17 @@ class RefreshSteps {
   }
 
   /** Ends the request: the outcome is recorded in fc_refreshes and counted in metrics. */
-  async finish(ending: { outcome: RefreshOutcome; error?: RefreshError }): Promise<RefreshResult> {
+  async finish(ending: Ending): Promise<RefreshResult> {
     const { status } = this.run;
     this.refreshesTotal.add(1, { feature: this.input.feature, outcome: ending.outcome, trigger: this.input.trigger });
     status.completedAt = unixNow();
     status.waitingUntil = null;
-    if (ending.error) status.error = ending.error;
-    else if (ending.outcome === 'succeeded') status.error = null;
+    status.error = ending.error ?? null;
     await this.record(ending.outcome);
+    if (this.run.newestUnknownCompletion()) {
+      // A newer refresh's event arrived while this ending was recorded: a fresh run settles it, never dropped.
+      await continueAsNew<typeof refreshWorkflow>({ ...this.input, trigger: 'webhook', carried: { ...this.run.carryOver(this.recheck.currentSeconds), firstRunId: undefined } });
+    }
     return { ...status, outcome: ending.outcome };
   }
 
