@@ -1,24 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import type { RefreshOutcome } from '../../workflows/definitions';
+import { TERMINAL_STATUSES } from '../../workflows/definitions';
 
 // "Every refresh ends in a recorded terminal state": an fc_refreshes row whose workflow run has closed must hold a
 // terminal status. Checked after each test file (test/helpers/stack.ts) and after the chaos run.
 
-/**
- * The statuses a refresh row may end in: every workflow outcome, plus `cancelled` (a cancelled run records it
- * before it ends). Typed as a record over RefreshOutcome so that a new outcome fails to compile until it is listed.
- */
-const TERMINAL: Record<RefreshOutcome | 'cancelled', true> = {
-  succeeded: true,
-  failed: true,
-  account_inactive: true,
-  account_not_found: true,
-  permission_missing: true,
-  timed_out: true,
-  cancelled: true,
-};
-export const TERMINAL_REFRESH_STATUSES: readonly string[] = Object.keys(TERMINAL);
+export const TERMINAL_REFRESH_STATUSES: readonly string[] = TERMINAL_STATUSES;
 
 export interface OpenRefreshRow {
   rowId: number;
