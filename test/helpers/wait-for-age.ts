@@ -14,7 +14,7 @@ import type { SimulatorControl } from '../../simulator/control-client';
 export async function waitUntilStoredIsStale(pool: pg.Pool, accountId: string, feature: 'balance' | 'ownership', maxAgeSeconds: number): Promise<void> {
   const assess =
     feature === 'balance'
-      ? async () => (await createBalanceCheckActivities({ pool }).assessStoredBalance({ accountId, maxAgeSeconds })).fresh
+      ? async () => (await createBalanceCheckActivities({ pool }).assessStoredBalance({ accountId, maxAgeSeconds })).answersNow
       : async () => (await createOwnershipCheckActivities({ pool }).assessStoredOwnership({ accountId, maxAgeSeconds })).fresh;
   await expect.poll(assess, { timeout: 10_000 + maxAgeSeconds * 2_000, interval: 100 }).toBe(false);
 }
