@@ -41,7 +41,7 @@ const scheduleSchema = z.object({
   FC_DAILY_SYNC_APPLY_ON_START: z.enum(['true', 'false'], 'must be true or false').default('false'),
 });
 
-const days = (fallback: number) => z.coerce.number().positive('must be a positive number of days').max(36_500).default(fallback);
+const days = (fallback: number) => z.coerce.number('must be a positive number of days').positive('must be a positive number of days').max(36_500).default(fallback);
 
 /** How long data is kept that the product no longer needs (README "Retention"); pruned daily and by `fc-refresh prune`. */
 const retentionSchema = z.object({
