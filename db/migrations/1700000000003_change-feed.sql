@@ -23,7 +23,6 @@ CREATE TABLE fc_changes (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX fc_changes_account_idx ON fc_changes (account_id, seq);
-CREATE INDEX fc_changes_recorded_idx ON fc_changes (recorded_at);
 
 -- Services reading the feed: where each one is (its last acknowledged cursor) and where to notify it.
 CREATE TABLE fc_consumers (
@@ -53,25 +52,27 @@ BEGIN
     RETURN;
   END IF;
   UPDATE fc_change_log_state SET last_seq = last_seq + n RETURNING last_seq - n INTO base;
+  -- unnest, not kinds[i]: subscripting a jsonb[] deconstructs the whole array on every access.
   INSERT INTO fc_changes (seq, kind, account_id, entity_id, payload)
-    SELECT base + i, kinds[i], account_ids[i], entity_ids[i], payloads[i] FROM generate_subscripts(kinds, 1) AS i;
+    SELECT base + c.i, c.kind, c.account_id, c.entity_id, c.payload
+      FROM unnest(kinds, account_ids, entity_ids, payloads) WITH ORDINALITY AS c(kind, account_id, entity_id, payload, i);
   PERFORM pg_notify('fc_changes', (base + n)::text);
 END $$;
 
-CREATE FUNCTION fc_epoch(at timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT extract(epoch FROM at)::bigint $$;
+-- STABLE like extract() on timestamptz, so Postgres inlines it (an IMMUTABLE label would make it a call per use).
+CREATE FUNCTION fc_epoch(at timestamptz) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT extract(epoch FROM at)::bigint $$;
 
 -- A transaction as the feed shows it: the columns taken from Stripe, times in unix seconds as Stripe gives them.
-CREATE FUNCTION fc_transaction_fields(t fc_transactions) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('amount', t.amount, 'currency', t.currency, 'description', t.description, 'status', t.status,
-    'postedAt', fc_epoch(t.posted_at), 'voidAt', fc_epoch(t.void_at), 'transactedAt', fc_epoch(t.transacted_at),
-    'updated', fc_epoch(t.stripe_updated))
-$$;
+-- The object is spelled out inline in both triggers: a function taking the row is not inlined and cost 5× as much.
 
 -- New transactions are `added`; one Stripe already voided was never visible, so it is not announced.
 CREATE FUNCTION fc_transactions_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM fc_append_changes(array_agg('transaction.added'::text ORDER BY t.transacted_at, t.id), array_agg(t.account_id ORDER BY t.transacted_at, t.id),
-    array_agg(t.id ORDER BY t.transacted_at, t.id), array_agg(fc_transaction_fields(t) ORDER BY t.transacted_at, t.id))
+    array_agg(t.id ORDER BY t.transacted_at, t.id), array_agg(jsonb_build_object('amount', t.amount, 'currency', t.currency, 'description', t.description, 'status', t.status,
+             'postedAt', extract(epoch FROM t.posted_at)::bigint, 'voidAt', extract(epoch FROM t.void_at)::bigint,
+             'transactedAt', extract(epoch FROM t.transacted_at)::bigint, 'updated', extract(epoch FROM t.stripe_updated)::bigint)
+             ORDER BY t.transacted_at, t.id))
     FROM new_rows t WHERE t.status <> 'void';
   RETURN NULL;
 END $$;
@@ -81,19 +82,30 @@ END $$;
 CREATE FUNCTION fc_transactions_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM fc_append_changes(array_agg(c.kind ORDER BY c.transacted_at, c.id), array_agg(c.account_id ORDER BY c.transacted_at, c.id),
-    array_agg(c.id ORDER BY c.transacted_at, c.id), array_agg(c.payload ORDER BY c.transacted_at, c.id))
+            array_agg(c.id ORDER BY c.transacted_at, c.id), array_agg(c.payload ORDER BY c.transacted_at, c.id))
   FROM (
-    SELECT n.id, n.account_id, n.transacted_at,
-      CASE WHEN n.status = 'void' THEN 'transaction.removed' ELSE 'transaction.modified' END AS kind,
-      fc_transaction_fields(n) || jsonb_build_object('previous', d.previous, 'changed', d.changed) AS payload
-    FROM old_rows o
-    JOIN new_rows n ON n.id = o.id
-    CROSS JOIN LATERAL (
-      SELECT jsonb_object_agg(key, fc_transaction_fields(o) -> key) AS previous, jsonb_agg(key ORDER BY key) AS changed
-        FROM jsonb_object_keys(fc_transaction_fields(n)) AS key
-       WHERE fc_transaction_fields(o) -> key IS DISTINCT FROM fc_transaction_fields(n) -> key
-    ) d
-    WHERE d.changed IS NOT NULL AND NOT (o.status = 'void' AND n.status = 'void')
+  WITH pairs AS MATERIALIZED (  -- each row's fields built once, not once per field compared
+    SELECT n.id, n.account_id, n.transacted_at, o.status AS old_status, n.status AS new_status,
+           jsonb_build_object('amount', o.amount, 'currency', o.currency, 'description', o.description, 'status', o.status,
+             'postedAt', extract(epoch FROM o.posted_at)::bigint, 'voidAt', extract(epoch FROM o.void_at)::bigint,
+             'transactedAt', extract(epoch FROM o.transacted_at)::bigint, 'updated', extract(epoch FROM o.stripe_updated)::bigint) AS before,
+           jsonb_build_object('amount', n.amount, 'currency', n.currency, 'description', n.description, 'status', n.status,
+             'postedAt', extract(epoch FROM n.posted_at)::bigint, 'voidAt', extract(epoch FROM n.void_at)::bigint,
+             'transactedAt', extract(epoch FROM n.transacted_at)::bigint, 'updated', extract(epoch FROM n.stripe_updated)::bigint) AS after
+      FROM old_rows o JOIN new_rows n ON n.id = o.id
+  ), changes AS (
+    SELECT p.id, p.account_id, p.transacted_at,
+           CASE WHEN p.new_status = 'void' THEN 'transaction.removed' ELSE 'transaction.modified' END AS kind,
+           p.after || jsonb_build_object('previous', d.previous, 'changed', d.changed) AS payload
+      FROM pairs p
+     CROSS JOIN LATERAL (
+       SELECT jsonb_object_agg(key, p.before -> key) AS previous, jsonb_agg(key ORDER BY key) AS changed
+         FROM jsonb_object_keys(p.after) AS key
+        WHERE p.before -> key IS DISTINCT FROM p.after -> key
+     ) d
+     WHERE d.changed IS NOT NULL AND NOT (p.old_status = 'void' AND p.new_status = 'void')
+  )
+  SELECT * FROM changes
   ) c;
   RETURN NULL;
 END $$;
@@ -169,7 +181,6 @@ DROP FUNCTION fc_owners_not_in(text, text, text);
 DROP FUNCTION fc_balance_at(text, timestamptz);
 DROP FUNCTION fc_transactions_updated();
 DROP FUNCTION fc_transactions_inserted();
-DROP FUNCTION fc_transaction_fields(fc_transactions);
 DROP FUNCTION fc_epoch(timestamptz);
 DROP FUNCTION fc_append_changes(text[], text[], text[], jsonb[]);
 UPDATE stripe_events SET payload = '{}' WHERE payload IS NULL;

@@ -25,13 +25,15 @@ const cutoff = (days: number) => new Date(Date.now() - days * SECONDS_PER_DAY * 
  * Prunes the change feed and the stored data the product no longer needs (and which may hold personal data).
  * Change rows go as a prefix of the feed, so "pruned through seq N" describes exactly what is gone: up to the
  * oldest consumer's cursor once the retention has elapsed, and anything older than the maximum age regardless.
+ * recorded_at grows with seq, so the first change young enough is found by walking seq from the oldest (no index on
+ * recorded_at: it would cost every change-writing transaction one more index insert per row).
  */
 export async function pruneRetainedData(db: Queryable, ages: RetentionAges): Promise<PruneCounts> {
   const { rows: bounds } = await db.query<{ through: number }>(
     `WITH state AS (SELECT last_seq, pruned_through FROM fc_change_log_state),
           read_by_all AS (SELECT least((SELECT last_seq FROM state), (SELECT min(cursor_seq) FROM fc_consumers)) AS seq),
-          retained AS (SELECT coalesce((SELECT min(seq) - 1 FROM fc_changes WHERE recorded_at >= $1), (SELECT last_seq FROM state)) AS seq),
-          too_old AS (SELECT coalesce((SELECT min(seq) - 1 FROM fc_changes WHERE recorded_at >= $2), (SELECT last_seq FROM state)) AS seq)
+          retained AS (SELECT coalesce((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $1 ORDER BY seq LIMIT 1), (SELECT last_seq FROM state)) AS seq),
+          too_old AS (SELECT coalesce((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $2 ORDER BY seq LIMIT 1), (SELECT last_seq FROM state)) AS seq)
      SELECT greatest((SELECT pruned_through FROM state), least((SELECT seq FROM read_by_all), (SELECT seq FROM retained)), (SELECT seq FROM too_old)) AS through`,
     [cutoff(ages.changesRetentionDays), cutoff(ages.changesMaxAgeDays)],
   );

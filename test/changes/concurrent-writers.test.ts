@@ -26,11 +26,13 @@ function tail(consumer: string, from: string) {
   const done = (async () => {
     let cursor = from;
     for (;;) {
+      // Read before the sync: once writers are done, one whole sync must start after that to see their last commit.
+      const stopping = stop;
       const page = await feed.sync({ consumer, cursor, limit: 7 });
       seen.push(...page.changes.map((change) => change.seq));
       cursor = page.nextCursor;
       if (!page.hasMore) {
-        if (stop) return cursor;
+        if (stopping) return cursor;
         await sleep(5);
       }
     }
