@@ -6,9 +6,11 @@ import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
 import { createLoadAccount } from './load-account';
 import { createNotifyConsumer } from './notify-consumer';
+import { classifyPostgresErrors } from './postgres-errors';
 import { createPruneRetainedData } from './prune-retained-data';
 import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
+import { createSettleFailedRefresh } from './settle-failed-refresh';
 import { createStoreBalance } from './store-balance';
 import { createStoreOwnership } from './store-ownership';
 import { createSyncRunActivities } from './sync-runs';
@@ -19,7 +21,7 @@ import { createSyncTransactions } from './sync-transactions';
  * (maxTaskQueueActivitiesPerSecond) keeps every worker together under Stripe's request limit.
  */
 export function createStripeActivities(deps: ActivityDeps) {
-  return {
+  return classifyPostgresErrors({
     getRefreshState: createGetRefreshState(deps),
     initiateRefresh: createInitiateRefresh(deps),
     storeBalance: createStoreBalance(deps),
@@ -28,7 +30,7 @@ export function createStripeActivities(deps: ActivityDeps) {
     loadAccount: createLoadAccount(deps),
     setTransactionSubscription: createSetTransactionSubscription(deps),
     ...createCheckStripeActivities(deps),
-  };
+  });
 }
 
 /**
@@ -36,13 +38,14 @@ export function createStripeActivities(deps: ActivityDeps) {
  * to the configured ages' defaults (common/config.ts).
  */
 export function createDbActivities(deps: Pick<ActivityDeps, 'pool'> & { retention?: RetentionAges }) {
-  return {
+  return classifyPostgresErrors({
     recordRefresh: createRecordRefresh(deps),
+    settleFailedRefresh: createSettleFailedRefresh(deps),
     notifyConsumer: createNotifyConsumer(deps),
     pruneRetainedData: createPruneRetainedData({ pool: deps.pool, retention: deps.retention ?? retentionAgesOf(loadConfig(['retention'], {})) }),
     ...createSyncRunActivities(deps),
     ...createCheckDbActivities(deps),
-  };
+  });
 }
 
 export type StripeActivities = ReturnType<typeof createStripeActivities>;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../pool';
 
 // Reads of the change feed (fc_changes). The rows themselves are written by triggers on the data tables
-// (db/migrations/1700000000003_change-feed.sql), in the same transaction as the data.
+// (db/migrations/1700000000004_change-feed.sql), in the same transaction as the data.
 
 export const CHANGE_KINDS = [
   'transaction.added',
