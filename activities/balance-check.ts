@@ -12,7 +12,8 @@ export interface StoredBalanceAssessment {
   /** Whether fc-refresh has a snapshot of the account at all. */
   known: boolean;
   hasBalancePermission: boolean;
-  fresh: boolean;
+  /** Whether the stored state answers the check without a refresh: a fresh balance, or an account no refresh can change (inactive, disconnected). */
+  answersNow: boolean;
 }
 
 interface CheckRequest {
@@ -77,14 +78,14 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
   return {
     async assessStoredBalance(input: { accountId: string; maxAgeSeconds: number }): Promise<StoredBalanceAssessment> {
       const stored = await loadStoredBalance(pool, input.accountId);
-      if (!stored) return { known: false, hasBalancePermission: false, fresh: false };
+      if (!stored) return { known: false, hasBalancePermission: false, answersNow: false };
       const freshness = assessBalanceFreshness({
         completedAt: unixSeconds(stored.refreshedAt),
         asOf: stored.balance?.asOf ?? null,
         now: nowSeconds(),
         maxAgeSeconds: input.maxAgeSeconds,
       });
-      return { known: true, hasBalancePermission: stored.hasBalancePermission, fresh: freshness.fresh };
+      return { known: true, hasBalancePermission: stored.hasBalancePermission, answersNow: freshness.fresh || stored.status !== 'active' };
     },
 
     /** Decides on the latest stored balance (domain/balance-decision.ts) and records the check. */
@@ -92,7 +93,7 @@ export function createBalanceCheckActivities({ pool }: Pick<ActivityDeps, 'pool'
       const stored = await loadStoredBalance(pool, input.accountId);
       const balance = stored?.balance ?? null;
       // No snapshot at all can only follow a race with a deleted row: decided as "no balance", not as a permission problem.
-      const decided = decideSufficientFunds({ balance, amount: input.amount, currency: input.currency, hasBalancePermission: stored?.hasBalancePermission ?? true });
+      const decided = decideSufficientFunds({ accountStatus: stored?.status, balance, amount: input.amount, currency: input.currency, hasBalancePermission: stored?.hasBalancePermission ?? true });
       const refreshedAt = unixSeconds(stored?.refreshedAt ?? null);
       const freshness = assessBalanceFreshness({ completedAt: refreshedAt, asOf: balance?.asOf ?? null, now: nowSeconds(), maxAgeSeconds: input.maxAgeSeconds });
       const refreshed = input.refresh?.status === 'refreshed';

@@ -1,10 +1,16 @@
 import { createCheckDbActivities, createCheckStripeActivities } from './check-activities';
+import { loadConfig } from '../common/config';
+import { retentionAgesOf, type RetentionAges } from '../db/queries/retention';
 import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
 import { createLoadAccount } from './load-account';
+import { createNotifyConsumer } from './notify-consumer';
+import { classifyPostgresErrors } from './postgres-errors';
+import { createPruneRetainedData } from './prune-retained-data';
 import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
+import { createSettleFailedRefresh } from './settle-failed-refresh';
 import { createStoreBalance } from './store-balance';
 import { createStoreOwnership } from './store-ownership';
 import { createSyncRunActivities } from './sync-runs';
@@ -15,7 +21,7 @@ import { createSyncTransactions } from './sync-transactions';
  * (maxTaskQueueActivitiesPerSecond) keeps every worker together under Stripe's request limit.
  */
 export function createStripeActivities(deps: ActivityDeps) {
-  return {
+  return classifyPostgresErrors({
     getRefreshState: createGetRefreshState(deps),
     initiateRefresh: createInitiateRefresh(deps),
     storeBalance: createStoreBalance(deps),
@@ -24,16 +30,22 @@ export function createStripeActivities(deps: ActivityDeps) {
     loadAccount: createLoadAccount(deps),
     setTransactionSubscription: createSetTransactionSubscription(deps),
     ...createCheckStripeActivities(deps),
-  };
+  });
 }
 
-/** Activities that only touch Postgres: not rate limited. */
-export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
-  return {
+/**
+ * Activities that only touch Postgres (and consumers' notification URLs): not rate limited. `retention` defaults
+ * to the configured ages' defaults (common/config.ts).
+ */
+export function createDbActivities(deps: Pick<ActivityDeps, 'pool'> & { retention?: RetentionAges }) {
+  return classifyPostgresErrors({
     recordRefresh: createRecordRefresh(deps),
+    settleFailedRefresh: createSettleFailedRefresh(deps),
+    notifyConsumer: createNotifyConsumer(deps),
+    pruneRetainedData: createPruneRetainedData({ pool: deps.pool, retention: deps.retention ?? retentionAgesOf(loadConfig(['retention'], {})) }),
     ...createSyncRunActivities(deps),
     ...createCheckDbActivities(deps),
-  };
+  });
 }
 
 export type StripeActivities = ReturnType<typeof createStripeActivities>;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { loadCurrentOwnership } from '../db/queries/current-ownership';
 import { getFeatureRefreshedAt } from '../db/queries/feature-refreshed-at';
 import { completeOwnershipCheck, getOwnershipCheckRequest } from '../db/queries/ownership-checks';
-import { matchOwnership, OWNERSHIP_MATCH_THRESHOLD, OWNERSHIP_REVIEW_THRESHOLD } from '../domain/ownership-match';
+import { capForAccountStatus, matchOwnership, OWNERSHIP_MATCH_THRESHOLD, OWNERSHIP_REVIEW_THRESHOLD } from '../domain/ownership-match';
 import type { RefreshAttempt } from '../workflows/check-definitions';
 import type { OwnershipCheckBasis, OwnershipCheckResult } from '../workflows/ownership-check-definitions';
 import type { ActivityDeps } from './deps';
@@ -41,7 +41,7 @@ export function createOwnershipCheckActivities({ pool }: Pick<ActivityDeps, 'poo
       }
       const ownership = await loadCurrentOwnership(pool, input.accountId);
       const owners = ownership?.owners ?? [];
-      const match = matchOwnership(request.expected, owners);
+      const match = capForAccountStatus(matchOwnership(request.expected, owners), ownership?.accountStatus ?? 'active');
       const refreshedAt = ownership?.refreshedAt ?? null;
       const age = ageSeconds(refreshedAt);
       const staleReason = staleReasonOf(age, request.maxAgeSeconds, input.refresh);

@@ -1,15 +1,20 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import Stripe from 'stripe';
 import { inTransaction } from '../db/pool';
-import { getTransactionCursor, setTransactionCursor, upsertTransactions, type UpsertCounts } from '../db/queries/transactions';
+import { getStoredAccountSnapshot } from '../db/queries/accounts';
+import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state';
+import { advanceTransactionCursor, clearTransactionCursor, getTransactionCursor, upsertTransactions, type UpsertCounts } from '../db/queries/transactions';
+import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
+import { settlingRun, type StoreVerdict } from './settlement';
 import { toActivityFailure } from './stripe-errors';
 
 export interface SyncTransactionsResult extends UpsertCounts {
+  verdict: StoreVerdict;
   pages: number;
   /** The stored cursor the sync started from (null: a full first sync). */
   fromCursor: string | null;
-  /** The cursor now stored: the refresh this sync covered. */
+  /** The refresh this sync covered. */
   cursor: string;
 }
 
@@ -19,20 +24,38 @@ interface PageCursor extends UpsertCounts {
   pages: number;
 }
 
+export interface SyncTransactionsInput {
+  accountId: string;
+  /** The succeeded transaction refresh to sync through (`fctxnref_…`). */
+  throughRefreshId: string;
+  /** Its `last_attempted_at`: orders it against the refresh the stored cursor came from. */
+  refreshAttemptedAt?: number;
+}
+
+export const UNKNOWN_TRANSACTION_CURSOR = 'UnknownTransactionCursor';
+
 /**
  * Fetches what changed since the stored cursor (`transaction_refresh[after]`, per the transactions doc) page by
- * page, upserting each page (while the next one is fetched) and heartbeating where it got to. The cursor moves to `throughRefreshId` in the same
- * database transaction as the last page, so a crash anywhere leaves either the old cursor (the sync is redone,
- * upserts make that harmless) or the new one with every row stored.
+ * page, upserting each page (while the next one is fetched) and heartbeating where it got to; cancellation stops it
+ * between pages. The cursor moves to `throughRefreshId` in the same database transaction as the last page and as
+ * settling the refresh, and only forward in Stripe's order, so a crash anywhere leaves either the old cursor (the
+ * sync is redone, upserts make that harmless) or the new one with every row stored, and a late event of an older
+ * refresh lists nothing and moves nothing.
  */
 export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
-  return async function syncTransactions(input: { accountId: string; throughRefreshId: string }): Promise<SyncTransactionsResult> {
+  return async function syncTransactions(input: SyncTransactionsInput): Promise<SyncTransactionsResult> {
     const context = Context.current();
+    const settledBy = settlingRun();
     const resumed = context.info.heartbeatDetails as PageCursor | undefined;
+    const refresh = { id: input.throughRefreshId, lastAttemptedAt: input.refreshAttemptedAt ?? (await attemptedAtOf(input.accountId, input.throughRefreshId)) };
+    const key = { lastAttemptedAt: refresh.lastAttemptedAt, refreshId: refresh.id, settledBy };
     const fromCursor = resumed ? resumed.fromCursor : await getTransactionCursor(pool, input.accountId);
     const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
+    const early = await isSettleable(pool, input.accountId, 'transactions', key);
+    if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor, cursor: refresh.id };
     let startingAfter = resumed?.startingAfter;
     let pages = resumed?.pages ?? 0;
+    let verdict: StoreVerdict = 'applied';
     const fetchPage = (after: string | undefined) =>
       stripe.financialConnections.transactions.list({
         account: input.accountId,
@@ -53,10 +76,14 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
           next = fetchPage(last.id);
           next.catch(() => {});
         }
+        if (isLastPage) stopIfCancelled(context);
         const counts = isLastPage
           ? await inTransaction(pool, async (client) => {
+              // Settle first, then write: every settling transaction takes fc_feature_state's row lock before the
+              // change feed's sequence lock (taken by the data writes), so concurrent settlers never deadlock.
+              verdict = await settleFeatureRefresh(client, { ...key, accountId: input.accountId, feature: 'transactions', status: 'succeeded', error: null });
               const stored = await upsertTransactions(client, page.data);
-              await setTransactionCursor(client, input.accountId, input.throughRefreshId);
+              if (verdict === 'applied') await advanceTransactionCursor(client, input.accountId, refresh);
               return stored;
             })
           : await upsertTransactions(pool, page.data);
@@ -66,18 +93,29 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
         if (isLastPage) break;
         startingAfter = last.id;
         context.heartbeat({ fromCursor, startingAfter, pages, ...totals } satisfies PageCursor);
+        stopIfCancelled(context);
       }
     } catch (err) {
       // A stored cursor Stripe no longer knows (a restored database, or a restarted simulator) must not block
       // syncing forever: start over from the full list; the upserts make the repeat harmless.
       if (fromCursor && isUnknownCursor(err)) {
-        await setTransactionCursor(pool, input.accountId, null);
-        throw ApplicationFailure.create({ type: 'UnknownTransactionCursor', message: `cursor ${fromCursor} unknown to Stripe; resyncing ${input.accountId} in full` });
+        await clearTransactionCursor(pool, input.accountId);
+        throw ApplicationFailure.create({ type: UNKNOWN_TRANSACTION_CURSOR, message: `cursor ${fromCursor} unknown to Stripe; resyncing ${input.accountId} in full` });
       }
       throw toActivityFailure(err, { accountId: input.accountId, operation: 'sync transactions' });
     }
-    return { ...totals, pages, fromCursor, cursor: input.throughRefreshId };
+    return { verdict, ...totals, pages, fromCursor, cursor: refresh.id };
   };
+
+  /**
+   * For a caller that did not say when the refresh was attempted (a run started before this field existed): the
+   * stored snapshot's, when it names the same refresh; else now, the latest it can have been.
+   */
+  async function attemptedAtOf(accountId: string, refreshId: string): Promise<number> {
+    const stored = await getStoredAccountSnapshot(pool, accountId);
+    const hash = stored?.snapshot.transaction_refresh;
+    return hash && hash.id === refreshId ? hash.last_attempted_at : Math.floor(Date.now() / 1000);
+  }
 }
 
 function isUnknownCursor(err: unknown): boolean {

@@ -1,88 +1,141 @@
-// `npm run chaos [-- --quick]`: refreshes across every feature while the worker is SIGKILLed, the Temporal server
-// restarts, Postgres stops, the simulator fails 20% of API calls with 429/500 and 30% of webhooks are dropped,
-// duplicated or re-sent out of order. Then every refresh's rows are compared with the simulator's ground truth.
-// Exits 1 unless every refresh completed, none failed, none was initiated twice and no row is missing or doubled.
+// `npm run chaos [-- --quick]`: every account is refreshed several times in a row (its data changed in between)
+// while the worker is SIGKILLed (at set times and in the middle of paging an account's transactions), the Temporal
+// server is SIGKILLed and restarted, Postgres is stopped cleanly and later SIGKILLed, the simulator fails 20% of API
+// calls with 429/500 and pages transaction lists slowly, and webhooks are delivered as Stripe may deliver them:
+// dropped, duplicated, re-sent, reordered, late (a failed or timed-out attempt retried on Stripe's schedule under
+// its own id, after newer events), held back behind later events, and sent on several connections at once.
+// The verdict compares Postgres with the simulator's ground truth, which is each account's newest refresh: balance,
+// ownership id and owners, every transaction row and the transactions cursor. It counts every refresh POST beyond
+// the initiations asked for, and every fc_refreshes row left non-terminal after its workflow closed. Exits 1 on any.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { FEATURES, type Feature } from '../common/features';
+import type { Feature } from '../common/features';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { ensureTemporalCli, hydratePostgresBinaries } from '../scripts/ensure-tools.mjs';
-import type { CreateAccountInput } from '../simulator/control-types';
+import type { SimulatorControl } from '../simulator/control-client';
+import type { WebhookFaults } from '../simulator/control-types';
+import { createTestDatabase } from '../test/helpers/database';
+import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from '../test/helpers/open-refreshes';
 import type { RefreshResult } from '../workflows/definitions';
+import { killWorkerDuringPaging } from './chaos-paging';
+import { planAccounts, plannedInitiations, type ChaosScale, type PlannedAccount } from './chaos-plan';
 import { startRestartablePostgres } from './chaos-postgres';
 import { startTemporalProcess } from './chaos-temporal';
-import { checkRows, extraInitiations, type RowCheck } from './chaos-verify';
+import { checkNewestState, refreshPosts } from './chaos-verify';
 import { SupervisedWorker } from './chaos-worker';
-import { cleanUpOnSigterm, inParallel, log, seededRandom, sleep, waitFor } from './measure';
+import { cleanUpOnSigterm, inParallel, log, sleep, waitFor } from './measure';
 import { startRefreshWorkflow } from './refreshes';
-import { startProduct, type ProductStack } from './stack';
-import { createTestDatabase } from '../test/helpers/database';
+import { startProduct } from './stack';
 
 const quick = process.argv.includes('--quick');
-const plan = quick
-  ? { refreshes: 40, startOverSeconds: 25, workerKillsAt: [8], temporalRestartAt: 14, temporalDownSeconds: 2, postgresStopAt: 22, postgresDownSeconds: 5, deadlineSeconds: 150 }
-  : { refreshes: 200, startOverSeconds: 90, workerKillsAt: [10, 80, 105], temporalRestartAt: 25, temporalDownSeconds: 5, postgresStopAt: 45, postgresDownSeconds: 30, deadlineSeconds: 600 };
+interface Plan extends ChaosScale {
+  startOverSeconds: number;
+  workerKillsAt: number[];
+  pagingKills: number;
+  temporalRestartAt: number;
+  temporalDownSeconds: number;
+  postgresStopAt: number;
+  postgresKillAt: number;
+  postgresDownSeconds: number;
+  /** Stripe's test-mode retry schedule (5 min, 30 min, 2 h) scaled by this: quick 1.5 s, 9 s, 36 s. */
+  webhookRetryTimeScale: number;
+  deadlineSeconds: number;
+}
+const plan: Plan = quick
+  ? { accountsPerFeature: 6, refreshesPerAccount: [2, 3], pagingAccounts: 2, pagingTransactions: 3_000, startOverSeconds: 15, workerKillsAt: [7], pagingKills: 1, temporalRestartAt: 14, temporalDownSeconds: 2, postgresStopAt: 22, postgresKillAt: 34, postgresDownSeconds: 3, webhookRetryTimeScale: 0.005, deadlineSeconds: 300 }
+  : { accountsPerFeature: 24, refreshesPerAccount: [2, 4], pagingAccounts: 4, pagingTransactions: 5_000, startOverSeconds: 90, workerKillsAt: [10, 80, 105], pagingKills: 2, temporalRestartAt: 25, temporalDownSeconds: 5, postgresStopAt: 45, postgresKillAt: 120, postgresDownSeconds: 20, webhookRetryTimeScale: 0.01, deadlineSeconds: 900 };
 const SEED = Number(process.env.CHAOS_SEED ?? 20261123);
 /** Fallback polls while a webhook is missing: seconds, not the production minutes, so the run stays short. */
 const POLL = { initial: 3, max: 15 };
+const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
 
-interface PlannedRefresh {
-  index: number;
-  feature: Feature;
-  account: CreateAccountInput;
-}
+const WEBHOOK_FAULTS: WebhookFaults = {
+  dropRate: 0.1,
+  duplicateRate: 0.1,
+  staleResendRate: 0.1,
+  reorder: true,
+  reorderWindowMs: 300,
+  // Late deliveries under the event's own id: the first attempt fails (unsent 503, or sent and timed out) and the
+  // retry comes on Stripe's schedule, after newer events of the account.
+  failAttemptRate: 0.1,
+  timeoutAttemptRate: 0.05,
+  holdRate: 0.15,
+  holdLaterEvents: 2,
+  holdMs: 15_000,
+  concurrentDuplicateRate: 0.1,
+  concurrentCopies: 4,
+  seed: SEED,
+};
 
-interface Outcome {
-  accountId: string;
-  feature: Feature;
+interface RequestOutcome {
   outcome: string;
   reason: string | null;
-  initiations: number;
 }
 
-function planRefreshes(count: number): PlannedRefresh[] {
-  const random = seededRandom(SEED);
-  return Array.from({ length: count }, (_, index) => {
-    const feature = FEATURES[index % FEATURES.length] as Feature;
-    const refreshLatencyMs = random(500, 6_000);
-    const account: CreateAccountInput =
-      feature === 'balance'
-        ? { refreshLatencyMs, balance: { current: { usd: random(0, 1_000_000) }, available: { usd: random(0, 1_000_000) } } }
-        : feature === 'ownership'
-          ? { refreshLatencyMs, ownerCount: random(1, 250) }
-          : { refreshLatencyMs, transactionCount: random(10, 600) };
-    return { index, feature, account };
-  });
+interface AccountRun {
+  account: PlannedAccount;
+  accountId: string;
+  requests: RequestOutcome[];
 }
 
 /** Retries through outages: Temporal may be restarting when a refresh is asked for or its result awaited. */
-async function runThroughOutages(client: Client, stack: ProductStack, accountId: string, feature: Feature, deadline: number): Promise<Outcome> {
+async function refreshThroughOutages(client: Client, taskQueue: string, accountId: string, feature: Feature, maxAttempts: number, deadline: number): Promise<RequestOutcome> {
   let runId: string | undefined;
   while (!runId) {
     try {
-      runId = (await startRefreshWorkflow(client, stack.taskQueue, accountId, feature, { pollIntervalSeconds: POLL })).firstExecutionRunId;
+      runId = (await startRefreshWorkflow(client, taskQueue, accountId, feature, { pollIntervalSeconds: POLL, maxAttempts })).firstExecutionRunId;
     } catch (err) {
-      if (Date.now() > deadline) return { accountId, feature, outcome: 'not_started', reason: String(err), initiations: 0 };
+      if (Date.now() > deadline) return { outcome: 'not_started', reason: String(err) };
       await sleep(500);
     }
   }
   for (;;) {
     try {
       const result = (await client.workflow.getHandle(refreshWorkflowId(feature, accountId), runId).result()) as RefreshResult;
-      return { accountId, feature, outcome: result.outcome, reason: result.error ? `${result.error.code}: ${result.error.message}` : null, initiations: result.initiations };
+      return { outcome: result.outcome, reason: result.error ? `${result.error.code}: ${result.error.message}` : null };
     } catch (err) {
-      if (err instanceof WorkflowFailedError) return { accountId, feature, outcome: 'workflow_failed', reason: String(err.cause ?? err.message), initiations: 0 };
-      if (Date.now() > deadline) return { accountId, feature, outcome: 'unfinished', reason: `still running at the deadline: ${String(err)}`, initiations: 0 };
+      if (err instanceof WorkflowFailedError) return { outcome: 'workflow_failed', reason: String(err.cause ?? err.message) };
+      if (Date.now() > deadline) return { outcome: 'unfinished', reason: `still running at the deadline: ${String(err)}` };
       await sleep(1_000);
     }
   }
 }
 
+/** Simulator control calls go to this process's simulator, which never restarts: retried only for safety. */
+async function withRetry<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
+/** One account's refreshes, one after another; before each one after the first, Stripe's data changes. */
+async function runAccount(control: SimulatorControl, client: Client, taskQueue: string, account: PlannedAccount, deadline: number, onCreated: (accountId: string) => void): Promise<AccountRun> {
+  const { id: accountId } = await withRetry(() => control.createAccount(account.create));
+  onCreated(accountId);
+  const requests: RequestOutcome[] = [];
+  for (let k = 0; k <= account.changes.length; k++) {
+    const change = k > 0 ? account.changes[k - 1] : undefined;
+    if (change && Object.keys(change).length > 0) await withRetry(() => control.updateAccount(accountId, change));
+    requests.push(await refreshThroughOutages(client, taskQueue, accountId, account.feature, account.failsFirst && k === 0 ? 2 : 1, deadline));
+  }
+  return { account, accountId, requests };
+}
+
+/** Up to `n` examples, so a failing run shows what went wrong without printing every row. */
+const examples = <T>(items: T[], n = 5): T[] => items.slice(0, n);
+
 async function main(): Promise<void> {
-  log(`chaos (${quick ? 'quick' : 'full'}): ${plan.refreshes} refreshes, seed ${SEED}`);
+  const accounts = planAccounts(plan, SEED);
+  const requested = accounts.reduce((sum, account) => sum + account.changes.length + 1, 0);
+  log(`chaos (${quick ? 'quick' : 'full'}): ${accounts.length} accounts, ${requested} requested refreshes, seed ${SEED}`);
   hydratePostgresBinaries();
   const cli = await ensureTemporalCli();
   if (!cli) throw new Error('the chaos run starts and kills the Temporal CLI itself: run `npm run temporal:install` or set TEMPORAL_CLI_PATH');
@@ -92,8 +145,17 @@ async function main(): Promise<void> {
   const databaseUrl = await createTestDatabase(postgres.serverUrl);
   const taskQueue = `chaos-${randomBytes(4).toString('hex')}`;
   const stack = await startProduct({ temporalAddress: temporal.address, database: { url: databaseUrl }, taskQueue, inProcessWorkers: false });
-  // Stripe retries a failed delivery for days; here for about a minute, which outlasts every outage below.
-  await stack.simulator.control.setWebhookEndpoint({ url: stack.webhookUrl, secret: stack.webhookSecret, retry: { maxAttempts: 15, baseDelayMs: 500, maxDelayMs: 5_000 }, timeoutMs: 10_000 });
+  const control = stack.simulator.control;
+  // Stripe retries a failed delivery for hours (test mode) to days (live); here on its test-mode schedule, scaled.
+  await control.setWebhookEndpoint({
+    url: stack.webhookUrl,
+    secret: stack.webhookSecret,
+    retry: { schedule: 'stripe-test', timeScale: plan.webhookRetryTimeScale },
+    timeoutMs: 10_000,
+    concurrency: 8,
+  });
+  // As the real API: a list page takes a few hundred milliseconds, so paging an account takes seconds.
+  await control.setLatency([{ route: TRANSACTION_LIST, minMs: 150, maxMs: 400 }]);
   process.env.STRIPE_MAX_REQUESTS_PER_SECOND ??= '100';
   const worker = new SupervisedWorker({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: databaseUrl, STRIPE_API_BASE: stack.simulator.url });
   cleanUpOnSigterm(async () => {
@@ -106,8 +168,7 @@ async function main(): Promise<void> {
 
   let exitCode = 1;
   try {
-    const control = stack.simulator.control;
-    await control.setWebhookFaults({ dropRate: 0.1, duplicateRate: 0.1, staleResendRate: 0.1, reorder: true, reorderWindowMs: 300, seed: SEED });
+    await control.setWebhookFaults(WEBHOOK_FAULTS);
     // Alternating every 10 s: a failed call Stripe never ran, and one it ran whose answer was lost (idempotent
     // replay needed). Each window draws its own failures.
     let window = 0;
@@ -121,7 +182,7 @@ async function main(): Promise<void> {
     const startedAt = Date.now();
     const deadline = startedAt + plan.deadlineSeconds * 1000;
     const at = (seconds: number): Promise<void> => sleep(Math.max(0, startedAt + seconds * 1000 - Date.now()));
-    const faults = (async () => {
+    const outages = (async () => {
       const events = [
         ...plan.workerKillsAt.map((seconds) => ({ seconds, run: async () => { log('chaos: SIGKILL worker'); await worker.killAndRestart(); log('chaos: worker restarted'); } })),
         { seconds: plan.temporalRestartAt, run: async () => {
@@ -132,11 +193,18 @@ async function main(): Promise<void> {
           log('chaos: Temporal server back');
         } },
         { seconds: plan.postgresStopAt, run: async () => {
-          log(`chaos: Postgres stopped for ${plan.postgresDownSeconds} s`);
+          log(`chaos: Postgres stopped cleanly for ${plan.postgresDownSeconds} s`);
           await postgres.stop();
           await sleep(plan.postgresDownSeconds * 1000);
           await postgres.start();
           log('chaos: Postgres back');
+        } },
+        { seconds: plan.postgresKillAt, run: async () => {
+          log(`chaos: SIGKILL Postgres (postmaster and backends), down ${plan.postgresDownSeconds} s`);
+          await postgres.kill();
+          await sleep(plan.postgresDownSeconds * 1000);
+          await postgres.start();
+          log('chaos: Postgres back after crash recovery');
         } },
       ].sort((a, b) => a.seconds - b.seconds);
       for (const event of events) {
@@ -144,66 +212,122 @@ async function main(): Promise<void> {
         await event.run();
       }
     })();
+    // Awaited after the refreshes; a failed restart must not end the process before the report.
+    outages.catch(() => {});
 
-    const planned = planRefreshes(plan.refreshes);
-    const outcomes = await inParallel(planned, planned.length, async (refresh) => {
-      await at((refresh.index * plan.startOverSeconds) / planned.length);
-      const account = await control.createAccount(refresh.account);
-      return runThroughOutages(stack.client, stack, account.id, refresh.feature, deadline);
+    const pagingIds: string[] = [];
+    const runs = inParallel(accounts, accounts.length, async (account) => {
+      await at((account.index * plan.startOverSeconds) / accounts.length);
+      return runAccount(control, stack.client, taskQueue, account, deadline, (accountId) => {
+        if (account.paging) pagingIds.push(accountId);
+      });
     });
-    await faults;
+    const pagingKills = (async () => {
+      await waitFor('the paging accounts to be created', async () => (pagingIds.length === plan.pagingAccounts ? true : undefined), { timeoutMs: plan.deadlineSeconds * 1000, intervalMs: 200 });
+      return killWorkerDuringPaging(stack.pool, worker, { accountIds: pagingIds, firstSyncSize: plan.pagingTransactions }, plan.pagingKills, deadline);
+    })();
+    const accountRuns = await runs;
+    await outages;
+    const killsDuringPaging = await pagingKills;
     clearInterval(modeFlip);
     log(`chaos: every refresh answered after ${Math.round((Date.now() - startedAt) / 1000)} s; settling`);
 
     await control.clearApiFaults();
     await control.setWebhookFaults({});
-    await control.waitForWebhooksIdle({ timeoutMs: 120_000 });
-    // Re-sent events start webhook runs after the requested ones ended; let them store what they carry.
+    // Retries already scheduled still arrive, late, as Stripe's would; wait for the last of them.
+    await control.waitForWebhooksIdle({ timeoutMs: 300_000 });
+    // Late events start webhook runs after the requested ones ended; let them finish what they do.
     await waitFor('webhook-started runs to finish', async () => {
       const { count } = await stack.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'refreshWorkflow' AND ExecutionStatus = 'Running'`);
       return count === 0 ? true : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
 
     const counters = await control.counters();
-    const checks: (RowCheck & Outcome & { extraInitiations: number })[] = [];
-    for (const outcome of outcomes) {
-      const rows = await checkRows(stack.pool, control, outcome.accountId, outcome.feature);
-      checks.push({ ...outcome, ...rows, extraInitiations: extraInitiations(counters, outcome.accountId, outcome.feature) });
+    const requestFailures: string[] = [];
+    const stateProblems: string[] = [];
+    const postProblems: string[] = [];
+    let wrong = 0;
+    let extra = 0;
+    let extraPosts = 0;
+    let receivedPosts = 0;
+    let accountsWrong = 0;
+    const tallies = (): { accounts: number; accountsWrong: number; wrong: number; extra: number; extraPosts: number } => ({ accounts: 0, accountsWrong: 0, wrong: 0, extra: 0, extraPosts: 0 });
+    const byFeature: Record<Feature, ReturnType<typeof tallies>> = { balance: tallies(), ownership: tallies(), transactions: tallies() };
+    for (const run of accountRuns) {
+      const { feature } = run.account;
+      run.requests.forEach((request, k) => {
+        if (request.outcome !== 'succeeded') requestFailures.push(`${feature} ${run.accountId} refresh ${k + 1}/${run.requests.length}: ${request.outcome}${request.reason ? ` (${request.reason})` : ''}`);
+      });
+      const state = await checkNewestState(stack.pool, control, run.accountId, feature);
+      const posts = refreshPosts(counters, run.accountId, feature, plannedInitiations(run.account));
+      wrong += state.wrong;
+      extra += state.extra;
+      extraPosts += posts.extra;
+      receivedPosts += posts.received;
+      const tally = byFeature[feature];
+      tally.accounts += 1;
+      if (state.wrong > 0 || state.extra > 0) {
+        tally.accountsWrong += 1;
+        accountsWrong += 1;
+      }
+      tally.wrong += state.wrong;
+      tally.extra += state.extra;
+      tally.extraPosts += posts.extra;
+      for (const problem of state.problems) stateProblems.push(`${feature} ${run.accountId}${run.account.paging ? ' (paging)' : ''}: ${problem}`);
+      if (posts.extra > 0) {
+        postProblems.push(`${feature} ${run.accountId}: ${posts.initiated} initiated + ${posts.notInitiated} not initiated for ${plannedInitiations(run.account)} asked (${run.requests.length} refreshes${run.account.failsFirst ? ', first fails' : ''}); ${posts.received} POSTs received`);
+      }
     }
-    const completed = checks.filter((check) => check.outcome === 'succeeded').length;
-    const failed = checks.filter((check) => check.outcome !== 'succeeded');
-    const duplicateInitiations = checks.reduce((sum, check) => sum + check.extraInitiations, 0);
-    const missing = checks.reduce((sum, check) => sum + check.missing, 0);
-    const doubled = checks.reduce((sum, check) => sum + check.doubled, 0);
-    const webhookRuns = await stack.pool.query<{ total: number; not_succeeded: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status <> 'succeeded')::int AS not_succeeded FROM fc_refreshes WHERE trigger = 'webhook'`,
+    const openRows = await openRefreshRowsOfClosedRuns(stack.pool, stack.client);
+    const newestRows = await stack.pool.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM (SELECT DISTINCT ON (account_id, feature) status FROM fc_refreshes ORDER BY account_id, feature, id DESC) newest GROUP BY status ORDER BY status`,
     );
+    const rowsByTrigger = await stack.pool.query<{ trigger: string; status: string; n: number }>(`SELECT trigger, status, count(*)::int AS n FROM fc_refreshes GROUP BY 1, 2 ORDER BY 1, 2`);
     const unprocessed = await stack.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM stripe_events WHERE processed_at IS NULL`);
+    const pagingRuns = accountRuns.filter((run) => run.account.paging);
 
     const report = {
-      refreshes: plan.refreshes,
-      completed,
-      failed: failed.length,
-      duplicateInitiations,
-      rowsMissing: missing,
-      rowsDoubled: doubled,
-      failures: failed.map((check) => `${check.feature} ${check.accountId}: ${check.outcome}${check.reason ? ` (${check.reason})` : ''}`),
-      rowProblems: checks.filter((check) => check.problems.length > 0).map((check) => `${check.feature} ${check.accountId}: ${check.problems.join('; ')}`),
+      seed: SEED,
+      accounts: accounts.length,
+      requestedRefreshes: requested,
+      requestsNotSucceeded: requestFailures.length,
+      accountsNotAtNewestRefresh: accountsWrong,
+      stateWrong: wrong,
+      stateExtra: extra,
+      extraRefreshPosts: extraPosts,
+      openRowsOfClosedRuns: openRows.length,
+      byFeature,
+      examples: {
+        requestsNotSucceeded: examples(requestFailures),
+        state: examples(stateProblems, 8),
+        extraRefreshPosts: examples(postProblems),
+        openRows: describeOpenRefreshRows(examples(openRows)).split('\n').filter(Boolean),
+      },
+      refreshRows: {
+        newestPerAccountAndFeature: Object.fromEntries(newestRows.rows.map((row) => [row.status, row.n])),
+        byTriggerAndStatus: rowsByTrigger.rows.map((row) => `${row.trigger} ${row.status}: ${row.n}`),
+      },
       faults: {
         workerKills: worker.kills,
+        workerKillsDuringPaging: killsDuringPaging.map((kill) => `${kill.accountId} at ${kill.storedAtKill} of ${plan.pagingTransactions}`),
+        pagingAccounts: pagingRuns.map((run) => `${run.accountId}: ${stateProblems.some((p) => p.includes(run.accountId)) ? 'WRONG' : 'ok'}`),
         workerUnexpectedExits: worker.unexpectedExits,
         temporalRestarts: 1,
-        postgresDownSeconds: plan.postgresDownSeconds,
+        postgres: { cleanStops: 1, sigkills: 1, downSecondsEach: plan.postgresDownSeconds },
         apiFaultsInjected: counters.apiFaultsInjected,
         idempotentReplays: counters.idempotentReplays,
+        refreshPostsReceived: receivedPosts,
         webhooks: counters.webhooks,
       },
-      webhookStartedRuns: { total: webhookRuns.rows[0]?.total ?? 0, notSucceeded: webhookRuns.rows[0]?.not_succeeded ?? 0 },
       eventsLeftUnprocessed: unprocessed.rows[0]?.n ?? 0,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`chaos: ${completed} completed / ${failed.length} failed / ${duplicateInitiations} duplicate initiations / ${missing} rows missing, ${doubled} doubled (of ${plan.refreshes} refreshes)\n`);
-    exitCode = completed === plan.refreshes && failed.length === 0 && duplicateInitiations === 0 && missing === 0 && doubled === 0 ? 0 : 1;
+    process.stdout.write(
+      `chaos: ${requested - requestFailures.length}/${requested} requested refreshes succeeded · ${accountsWrong}/${accountRuns.length} accounts not at their newest refresh ` +
+        `(${wrong} stored values or pointers not the newest refresh's, ${extra} rows Stripe's newest refresh does not have) · ` +
+        `${extraPosts} refresh POSTs beyond the ${accounts.reduce((sum, account) => sum + plannedInitiations(account), 0)} asked · ${openRows.length} fc_refreshes rows left open after their run closed\n`,
+    );
+    exitCode = requestFailures.length === 0 && wrong === 0 && extra === 0 && extraPosts === 0 && openRows.length === 0 ? 0 : 1;
   } finally {
     await worker.stop();
     await stack.close();

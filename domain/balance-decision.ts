@@ -46,6 +46,8 @@ export type BalanceDecisionReason =
   | 'credit_balance_not_assessable'
   | 'no_balance'
   | 'no_balance_permission'
+  | 'account_disconnected'
+  | 'account_inactive'
   | 'currency_not_present'
   | 'invalid_amount'
   | 'invalid_currency';
@@ -62,6 +64,8 @@ export type BalanceDecision = {
 };
 
 export type SufficientFundsInput = {
+  /** The account's status as last seen from Stripe; absent means active. */
+  accountStatus?: 'active' | 'inactive' | 'disconnected';
   balance: StoredBalance | null;
   /** Debit amount in minor units (positive integer). */
   amount: number;
@@ -73,6 +77,9 @@ export type SufficientFundsInput = {
  * Decide whether `balance` covers an ACH debit of `amount` in `currency`.
  *
  * Order of checks (first hit wins):
+ * 0. a disconnected or inactive account → unknown / `account_disconnected` | `account_inactive`, whatever the stored
+ *    balance's age: the ACH guide's point is not to debit closed or inactive accounts, and Stripe nulls the balance
+ *    of a disconnected one;
  * 1. no `balances` permission → unknown / `no_balance_permission` (a stored
  *    balance, if any, may predate a revoked permission and must not be used);
  * 2. invalid amount/currency → unknown (never guess on malformed input);
@@ -94,6 +101,12 @@ export function decideSufficientFunds(input: SufficientFundsInput): BalanceDecis
   const { balance, amount, hasBalancePermission } = input;
   const currency = normalizeCurrency(input.currency);
 
+  if (input.accountStatus === 'disconnected') {
+    return unknown('account_disconnected', 'The account was disconnected: its balance is no longer reported and it must not be debited.');
+  }
+  if (input.accountStatus === 'inactive') {
+    return unknown('account_inactive', 'The account is inactive: its balance cannot be refreshed and it should not be debited until it is reactivated.');
+  }
   if (!hasBalancePermission) {
     return unknown('no_balance_permission', 'The balances permission was not granted for this account; cannot check funds.');
   }

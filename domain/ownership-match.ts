@@ -69,7 +69,22 @@ export type OwnershipMatchReason =
   /** The bank reported no owners. */
   | 'no_owners'
   /** No field was both provided by us and available from the bank. */
-  | 'no_comparable_fields';
+  | 'no_comparable_fields'
+  /** The account was disconnected or is inactive: its owners may have changed unseen; capped at review. */
+  | 'account_disconnected'
+  | 'account_inactive';
+
+/**
+ * An account Stripe no longer refreshes (disconnected or inactive) cannot confirm who owns it now, whatever the
+ * stored snapshot says: a `match` is capped at `review`, with the account's status as the reason.
+ */
+export function capForAccountStatus<T extends { overall: OwnershipOutcome; reason: OwnershipMatchReason }>(
+  match: T,
+  accountStatus: 'active' | 'inactive' | 'disconnected',
+): T {
+  if (accountStatus === 'active') return match;
+  return { ...match, overall: match.overall === 'match' ? 'review' : match.overall, reason: accountStatus === 'disconnected' ? 'account_disconnected' : 'account_inactive' };
+}
 
 export type OwnerMatch = {
   ownerIndex: number;

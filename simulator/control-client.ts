@@ -6,15 +6,23 @@ import type {
   CountersSnapshot,
   CreateAccountInput,
   CreatePaymentIntentInput,
+  DefaultsInput,
+  DefaultsView,
   DeliveryRecord,
   GroundTruth,
   IdleInput,
+  LatencyRule,
   PaymentIntentCreated,
+  RateLimitInput,
+  RateLimitView,
+  TrafficView,
   UpdateAccountInput,
   WebhookConfigInput,
   WebhookConfigView,
   WebhookDropInput,
+  WebhookFailInput,
   WebhookFaults,
+  WebhookHoldInput,
 } from './control-types';
 import type { Feature, FcAccount, StripeErrorBody } from './types';
 
@@ -134,6 +142,21 @@ export class SimulatorControl {
     await this.call('POST', '/webhooks/drop/clear');
   }
 
+  /** Hold the first delivery of the next `count` (1) matching events until `laterEvents` later events of their account were attempted, or `ms` passed. */
+  async holdWebhooks(input: WebhookHoldInput): Promise<void> {
+    await this.call('POST', '/webhooks/hold', input);
+  }
+
+  /** Fail the first attempt of the next `count` (1) matching events ('error': unsent 503, 'timeout': sent, answer ignored); each is retried later under its own id. */
+  async failWebhooks(input: WebhookFailInput = {}): Promise<void> {
+    await this.call('POST', '/webhooks/fail', input);
+  }
+
+  /** Forget unused hold and fail rules (deliveries already held are still released as planned). */
+  async clearWebhookRules(): Promise<void> {
+    await this.call('POST', '/webhooks/rules/clear');
+  }
+
   async webhookDeliveries(): Promise<DeliveryRecord[]> {
     return (await this.call<{ deliveries: DeliveryRecord[] }>('GET', '/webhooks/deliveries')).deliveries;
   }
@@ -154,6 +177,41 @@ export class SimulatorControl {
     await this.call('POST', '/faults/clear');
   }
 
+  // --- rate limit, latency, traffic ---
+
+  /** Enforce (or stop enforcing) Stripe's rate limits; omitted numbers take Stripe's (test 25, live 100, endpoint 25 per second). */
+  setRateLimit(input: RateLimitInput): Promise<RateLimitView> {
+    return this.call('POST', '/rate-limit', input);
+  }
+
+  getRateLimit(): Promise<RateLimitView> {
+    return this.call('GET', '/rate-limit');
+  }
+
+  /** Replaces the per-route latency rules ([] clears them). */
+  async setLatency(rules: LatencyRule[]): Promise<LatencyRule[]> {
+    return (await this.call<{ rules: LatencyRule[] }>('POST', '/latency', { rules })).rules;
+  }
+
+  async getLatency(): Promise<LatencyRule[]> {
+    return (await this.call<{ rules: LatencyRule[] }>('GET', '/latency')).rules;
+  }
+
+  /** /v1 requests seen: totals, refused by the rate limit, the most in any one-second window, per-second histogram. */
+  traffic(): Promise<TrafficView> {
+    return this.call('GET', '/traffic');
+  }
+
+  // --- defaults for new accounts ---
+
+  setDefaults(input: DefaultsInput): Promise<DefaultsView> {
+    return this.call('POST', '/defaults', input);
+  }
+
+  getDefaults(): Promise<DefaultsView> {
+    return this.call('GET', '/defaults');
+  }
+
   // --- clock ---
 
   getClock(): Promise<ClockView> {
@@ -171,6 +229,7 @@ export class SimulatorControl {
     return this.call('GET', '/counters');
   }
 
+  /** Counters and the traffic histogram back to zero. */
   async resetCounters(): Promise<void> {
     await this.call('POST', '/counters/reset');
   }

@@ -26,6 +26,14 @@ export interface WebhookCounts {
   duplicated: number;
   /** Old events sent again by the stale-resend fault. */
   staleResent: number;
+  /** First deliveries held back by a hold fault (released after later events or a time). */
+  held: number;
+  /** Extra copies sent at the same moment as their original (concurrent-duplicate fault). */
+  concurrentCopies: number;
+  /** Attempts failed by a fault without being sent (as if answered 503); retried. */
+  injectedErrors: number;
+  /** Attempts sent but counted as timed out by a fault; retried. */
+  injectedTimeouts: number;
   /** Attempts that will be retried after a non-2xx answer or network error. */
   retried: number;
   /** Deliveries given up after the last retry. */
@@ -44,6 +52,8 @@ export interface CountersSnapshot {
   unsubscribeCalls: Record<string, number>;
   webhooks: WebhookCounts;
   apiFaultsInjected: number;
+  /** /v1 requests refused with 429 by the enforced rate limit. */
+  rateLimited: number;
   idempotentReplays: number;
 }
 
@@ -54,6 +64,10 @@ const emptyWebhooks = (): WebhookCounts => ({
   dropped: 0,
   duplicated: 0,
   staleResent: 0,
+  held: 0,
+  concurrentCopies: 0,
+  injectedErrors: 0,
+  injectedTimeouts: 0,
   retried: 0,
   failed: 0,
   byType: {},
@@ -75,6 +89,7 @@ export class Counters {
       unsubscribeCalls: {},
       webhooks: emptyWebhooks(),
       apiFaultsInjected: 0,
+      rateLimited: 0,
       idempotentReplays: 0,
     };
   }
@@ -112,6 +127,10 @@ export class Counters {
 
   apiFault(): void {
     this.state.apiFaultsInjected += 1;
+  }
+
+  rateLimited(): void {
+    this.state.rateLimited += 1;
   }
 
   idempotentReplay(): void {

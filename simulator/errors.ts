@@ -103,11 +103,19 @@ export const errors = {
       `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
       'idempotency_key_in_use',
     ),
-  rateLimited: () =>
-    invalid(
+  /**
+   * Stripe's 429: code `rate_limit` and `Stripe-Rate-Limited-Reason` (docs.stripe.com/rate-limits). No
+   * `Stripe-Should-Retry` and no `Retry-After`: Stripe documents neither for rate limiting, so stripe-node
+   * (which retries a 429 only on `Stripe-Should-Retry: true`) hands the StripeRateLimitError to the caller.
+   */
+  rateLimited: (reason: 'global-rate' | 'endpoint-rate' = 'global-rate') =>
+    new StripeApiError(
       429,
+      'invalid_request_error',
       'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
       'rate_limit',
+      undefined,
+      { 'stripe-rate-limited-reason': reason },
     ),
   apiError: (status = 500) =>
     new StripeApiError(status, 'api_error', 'An unknown error occurred, please try again. (simulated fault)'),

@@ -4,7 +4,18 @@ import type { SimClock } from './state/clock';
 import { newId } from './state/ids';
 import type { OwnershipStore } from './state/owners';
 import type { TransactionStore } from './state/transactions';
-import { REFRESHED_EVENT, type EventType, type Feature } from './types';
+import { REFRESHED_EVENT, type EventType, type Feature, type RefreshError } from './types';
+
+const REFRESH_ERRORS: Record<RefreshError['code'], RefreshError> = {
+  institution_unavailable: {
+    code: 'institution_unavailable',
+    message: 'The financial institution could not be reached. Try the refresh again later.',
+  },
+  account_inactive: {
+    code: 'account_inactive',
+    message: 'The account is no longer active. Ask the account holder to link it again.',
+  },
+};
 
 // The asynchronous refresh lifecycle shared by balances.md, ownership.md and transactions.md:
 // the hash is null until the first refresh, becomes `pending` when one starts (last_attempted_at =
@@ -12,6 +23,8 @@ import { REFRESHED_EVENT, type EventType, type Feature } from './types';
 // `failed`; then next_refresh_available_at = completion + cooldown, and the
 // financial_connections.account.refreshed_<feature> event is sent either way ("To determine the
 // success of the refresh, check the <feature>_refresh.status field while handling the webhook").
+// Per account options make it as hard as Stripe can be: a failed refresh with next_refresh_available_at
+// null, the (preview) `error` hash naming the cause, a balance as_of older than the completion.
 
 export interface RefreshEngineDeps {
   clock: SimClock;
@@ -65,6 +78,7 @@ export class RefreshEngine {
       automatic,
       created: 0,
       changed: 0,
+      error: null,
     };
     account.refresh[feature] = record;
     if (feature === 'transactions') account.transactionRefreshes.push(record);
@@ -87,9 +101,11 @@ export class RefreshEngine {
     const now = this.deps.clock.now();
     // An account that went inactive or was disconnected while the refresh ran cannot be reached.
     let succeeded = account.status === 'active';
-    if (succeeded && account.config.failNext[feature] > 0) {
+    if (!succeeded) record.error = REFRESH_ERRORS.account_inactive;
+    else if (account.config.failNext[feature] > 0) {
       account.config.failNext[feature] -= 1;
       succeeded = false;
+      record.error = REFRESH_ERRORS.institution_unavailable;
     }
     record.asOf = Math.min(record.asOf ?? now, now);
     if (succeeded) this.applySuccess(account, feature, record, now);
@@ -103,7 +119,8 @@ export class RefreshEngine {
 
   private applySuccess(account: AccountRecord, feature: Feature, record: RefreshRecord, now: number): void {
     if (feature === 'balance') {
-      account.balance = balanceFromInput(account.category, account.config.balance, now);
+      // as_of is the institution's time: with balanceAsOfLagSeconds, older than the completion.
+      account.balance = balanceFromInput(account.category, account.config.balance, now - account.config.balanceAsOfLagSeconds);
     } else if (feature === 'ownership') {
       account.ownershipId = this.deps.ownerships.create(account.id, account.config.owners, now).id;
     } else {

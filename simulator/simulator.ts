@@ -3,7 +3,11 @@ import type {
   AccountStateView,
   AdvanceResult,
   CreatePaymentIntentInput,
+  DefaultsInput,
+  DefaultsView,
   GroundTruth,
+  LatencyRule,
+  RateLimitInput,
   UpdateAccountInput,
   WebhookRetryInput,
 } from './control-types';
@@ -11,6 +15,9 @@ import { Counters } from './counters';
 import { errors } from './errors';
 import { ApiFaultInjector } from './faults';
 import { IdempotencyStore } from './http/idempotency';
+import { LatencyInjector } from './http/latency';
+import { RateLimiter } from './http/rate-limit';
+import { TrafficRecorder } from './http/traffic';
 import { RefreshEngine } from './refresh-engine';
 import { AccountStore, buildAccount, renderAccount, type AccountRecord, type CreateAccountParsed } from './state/accounts';
 import { SimClock } from './state/clock';
@@ -29,8 +36,16 @@ export interface SimulatorOptions {
   webhookSecret?: string;
   webhookRetry?: WebhookRetryInput;
   webhookTimeoutMs?: number;
+  /** Webhook deliveries in flight at once (default 4: Stripe delivers in parallel). */
+  webhookConcurrency?: number;
   /** Real-time delay between a refresh starting and completing (default 50 ms). */
   refreshLatencyMs?: number;
+  /** Cooldown after a refresh for accounts that set none (default 0): one number for every feature, or per feature. */
+  defaultCooldownSeconds?: DefaultsInput['cooldownSeconds'];
+  /** Enforce Stripe's rate limits (default off). */
+  rateLimit?: RateLimitInput;
+  /** Per-route latency of /v1 requests (default none). */
+  latency?: LatencyRule[];
   /** Seeds generated data and fault decisions (default 1). */
   seed?: number;
   /** api_version stamped on events (default: the installed SDK's pinned version). */
@@ -53,18 +68,31 @@ export class Simulator {
   readonly refreshes: RefreshEngine;
   readonly faults: ApiFaultInjector;
   readonly idempotency = new IdempotencyStore();
+  readonly rateLimit = new RateLimiter();
+  readonly traffic = new TrafficRecorder();
+  readonly latency: LatencyInjector;
   readonly seed: number;
-  private readonly defaultLatencyMs: number;
+  private defaults: DefaultsView;
   private lastDailyRefreshes = 0;
   private closed = false;
 
   constructor(opts: SimulatorOptions = {}) {
     this.seed = opts.seed ?? 1;
-    this.defaultLatencyMs = opts.refreshLatencyMs ?? 50;
+    this.defaults = { cooldownSeconds: { balance: 0, ownership: 0, transactions: 0 }, refreshLatencyMs: 50 };
+    this.setDefaults({ cooldownSeconds: opts.defaultCooldownSeconds, refreshLatencyMs: opts.refreshLatencyMs });
     this.clock = new SimClock(opts.clockTickMs ?? 1000);
     this.faults = new ApiFaultInjector(this.seed);
+    this.latency = new LatencyInjector(this.seed);
+    if (opts.latency) this.latency.set(opts.latency);
+    if (opts.rateLimit) this.rateLimit.set(opts.rateLimit);
     this.webhooks = new WebhookSender(
-      { url: opts.webhookUrl ?? null, secret: opts.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, retry: opts.webhookRetry ?? {}, timeoutMs: opts.webhookTimeoutMs ?? 5_000 },
+      {
+        url: opts.webhookUrl ?? null,
+        secret: opts.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+        retry: opts.webhookRetry ?? {},
+        timeoutMs: opts.webhookTimeoutMs ?? 5_000,
+        ...(opts.webhookConcurrency !== undefined ? { concurrency: opts.webhookConcurrency } : {}),
+      },
       this.seed,
       this.counters,
       (eventId) => this.events.settled(eventId),
@@ -101,7 +129,12 @@ export class Simulator {
 
   createAccount(input: CreateAccountParsed): FcAccount {
     if (input.id && this.accounts.get(input.id)) throw errors.control(`account ${input.id} already exists`, 409);
-    const account = buildAccount(input, { now: this.clock.now(), seed: this.seed, defaultLatencyMs: this.defaultLatencyMs });
+    const account = buildAccount(input, {
+      now: this.clock.now(),
+      seed: this.seed,
+      defaultLatencyMs: this.defaults.refreshLatencyMs,
+      defaultCooldownSeconds: this.defaults.cooldownSeconds,
+    });
     if (input.failNext) this.applyFailNext(account, input.failNext);
     const automatic = new Set<Feature>(input.prefetch ?? []);
     if (input.subscriptions?.includes('transactions')) automatic.add('transactions');
@@ -138,7 +171,29 @@ export class Simulator {
     if (patch.cooldownSeconds !== undefined) c.cooldownSeconds = { ...c.cooldownSeconds, ...patch.cooldownSeconds };
     if (patch.refreshLatencyMs !== undefined) c.refreshLatencyMs = patch.refreshLatencyMs;
     if (patch.failNext !== undefined) this.applyFailNext(account, patch.failNext);
+    if (patch.failedNextRefreshAvailableAt !== undefined) c.failedNextRefreshAvailableAt = patch.failedNextRefreshAvailableAt;
+    if (patch.refreshErrors !== undefined) c.refreshErrors = patch.refreshErrors;
+    if (patch.balanceAsOfLagSeconds !== undefined) c.balanceAsOfLagSeconds = patch.balanceAsOfLagSeconds;
     return this.render(account);
+  }
+
+  /** Defaults for accounts created from now on; omitted fields keep their value. */
+  setDefaults(input: DefaultsInput): DefaultsView {
+    const cooldown = input.cooldownSeconds;
+    if (typeof cooldown === 'number') this.defaults.cooldownSeconds = { balance: cooldown, ownership: cooldown, transactions: cooldown };
+    else if (cooldown !== undefined) this.defaults.cooldownSeconds = { ...this.defaults.cooldownSeconds, ...cooldown };
+    if (input.refreshLatencyMs !== undefined) this.defaults.refreshLatencyMs = input.refreshLatencyMs;
+    return this.getDefaults();
+  }
+
+  getDefaults(): DefaultsView {
+    return structuredClone(this.defaults);
+  }
+
+  /** Counters and the traffic histogram back to zero. */
+  resetCounters(): void {
+    this.counters.reset();
+    this.traffic.reset();
   }
 
   private applyFailNext(account: AccountRecord, failNext: { feature: Feature; count: number } | { feature: Feature; count: number }[]): void {
@@ -251,7 +306,8 @@ export class Simulator {
     this.ownerships.clear();
     this.payments.clear();
     this.events.clear();
-    this.counters.reset();
+    this.resetCounters();
+    this.rateLimit.reset();
   }
 
   close(): void {

@@ -34,7 +34,19 @@ export interface StripeList<T> {
   url: string;
 }
 
+/**
+ * The refresh hash's `error` (docs: "In the unlikely event that a refresh fails, the error field on the refresh
+ * hash is a preview feature that provides the cause of the failure and recommended next steps"). Its shape is
+ * not public; the simulator sends {code, message} when an account's `refreshErrors` option is on.
+ */
+export interface RefreshError {
+  code: 'institution_unavailable' | 'account_inactive';
+  message: string;
+}
+
 export interface RefreshHash {
+  /** Only with the `refreshErrors` option: the failure's cause on a failed refresh, else null. */
+  error?: RefreshError | null;
   last_attempted_at: number;
   next_refresh_available_at: number | null;
   status: RefreshStatus;

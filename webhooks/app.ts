@@ -33,8 +33,10 @@ export function buildWebhookApp(deps: WebhookAppDeps): FastifyInstance {
   });
 
   void app.register(healthRoutes, { pool: deps.pool, temporal: deps.temporal, metrics });
+  const temporalTimeoutMs = deps.temporalTimeoutMs ?? 5_000;
   void app.register(stripeWebhookRoute, {
-    deps: { ...deps, temporalTimeoutMs: deps.temporalTimeoutMs ?? 5_000 },
+    // A delivery's claim on an event outlasts its Temporal budget, so a concurrent delivery never takes over early.
+    deps: { ...deps, temporalTimeoutMs, claimLeaseMs: temporalTimeoutMs + 2_000 },
     metrics,
   });
   return app;

@@ -1,9 +1,10 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { featureOfRefreshedEvent } from '../common/features';
 import type { FcAccount } from '../common/stripe-account';
-import { markEventFailed, markEventProcessed, recordEvent } from '../db/queries/events';
+import { claimEvent, isEventClaimed, isEventProcessed, markEventFailed, markEventProcessed } from '../db/queries/events';
 import { ACCOUNT_LIFECYCLE_EVENTS, applyAccountLifecycleEvent } from './account-event';
 import { signalRefreshCompleted } from './refreshed-event';
 
@@ -11,37 +12,50 @@ export interface EventHandlingDeps {
   pool: pg.Pool;
   temporal: Client;
   taskQueue: string;
+  /** How long one delivery holds an event before a concurrent delivery may take over (covers its Temporal calls). */
+  claimLeaseMs: number;
 }
 
 /** processed: acted on. ignored: recorded, nothing to do (other types, a refresh still pending). duplicate: done before. */
 export type EventOutcome = 'processed' | 'ignored' | 'duplicate';
 
 /**
- * Records a verified event, acts on it once, and marks it processed. Any failure leaves it unprocessed (with the
- * error noted) and rethrows, so the receiver answers 503 and Stripe's retry does the work.
- *
- * Two deliveries of one event racing each other can both act: the signal carries the event id so the refresh
- * workflow can drop the second, and the account upsert is idempotent.
+ * Records a verified event, acts on it exactly once, and marks it processed. Deliveries of one event racing each
+ * other (Stripe delivers concurrently) take turns through an atomic claim in Postgres: one acts, the others wait for
+ * its outcome and answer as duplicates, or take over when it failed. Any failure leaves the event unprocessed (with
+ * the error noted and the claim released) and rethrows, so the receiver answers 503 and Stripe's retry does the work.
  */
 export async function handleStripeEvent(deps: EventHandlingDeps, event: Stripe.Event): Promise<EventOutcome> {
   const account = fcAccountOf(event);
-  const { alreadyProcessed } = await recordEvent(deps.pool, {
-    id: event.id,
-    type: event.type,
-    accountId: account?.id ?? null,
-    created: event.created,
-    livemode: event.livemode,
-    payload: event,
-  });
-  if (alreadyProcessed) return 'duplicate';
-  try {
-    const outcome = await actOn(deps, event, account);
-    await markEventProcessed(deps.pool, event.id);
-    return outcome;
-  } catch (err) {
-    await markEventFailed(deps.pool, event.id, err instanceof Error ? err.message : String(err)).catch(() => {});
-    throw err;
+  const record = { id: event.id, type: event.type, accountId: account?.id ?? null, created: event.created, livemode: event.livemode, payload: event };
+  for (;;) {
+    const claim = await claimEvent(deps.pool, record, deps.claimLeaseMs);
+    if (claim.state === 'processed') return 'duplicate';
+    if (claim.state === 'busy') {
+      if (await waitForOtherDelivery(deps.pool, event.id, claim.until)) return 'duplicate';
+      continue; // the other delivery failed or its lease ran out: this one takes over
+    }
+    try {
+      const outcome = await actOn(deps, event, account);
+      await markEventProcessed(deps.pool, event.id);
+      return outcome;
+    } catch (err) {
+      await markEventFailed(deps.pool, event.id, err instanceof Error ? err.message : String(err)).catch(() => {});
+      throw err;
+    }
   }
+}
+
+const CLAIM_POLL_MS = 25;
+
+/** Waits while another delivery holds the event's lease; true once that delivery marked it processed. */
+async function waitForOtherDelivery(pool: pg.Pool, eventId: string, leaseUntil: Date): Promise<boolean> {
+  while (Date.now() <= leaseUntil.getTime()) {
+    await setTimeout(CLAIM_POLL_MS);
+    if (await isEventProcessed(pool, eventId)) return true;
+    if (!(await isEventClaimed(pool, eventId))) return false;
+  }
+  return isEventProcessed(pool, eventId);
 }
 
 async function actOn(deps: EventHandlingDeps, event: Stripe.Event, account: FcAccount | null): Promise<'processed' | 'ignored'> {

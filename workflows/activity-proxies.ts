@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { DbActivities, StripeActivities } from '../activities';
 import { stripeTaskQueue } from '../common/task-queues';
 
@@ -22,6 +22,27 @@ export function refreshActivities() {
     }),
     /** Postgres bookkeeping, as local activities on the workflow worker: one marker in history each. */
     db: proxyLocalActivities<DbActivities>({ startToCloseTimeout: '30 seconds', retry }),
+  };
+}
+
+/**
+ * The refresh's Stripe calls, bounded by what is left of its deadline: retries stop there and the workflow records
+ * `timed_out` instead of waiting out an outage forever.
+ */
+export function stripeActivitiesWithin(remainingMs: number) {
+  const stripeQueue = stripeTaskQueue(workflowInfo().taskQueue);
+  const scheduleToCloseTimeout = Math.max(remainingMs, 1_000);
+  return {
+    stripe: proxyActivities<StripeActivities>({ taskQueue: stripeQueue, startToCloseTimeout: '1 minute', scheduleToCloseTimeout, retry }),
+    stripeLong: proxyActivities<StripeActivities>({
+      taskQueue: stripeQueue,
+      startToCloseTimeout: '30 minutes',
+      heartbeatTimeout: '1 minute',
+      scheduleToCloseTimeout,
+      retry,
+      // Wait for a cancelled paging activity to stop, so nothing it writes lands after the refresh ended.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
   };
 }
 

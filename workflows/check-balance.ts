@@ -35,10 +35,10 @@ export async function checkBalanceWorkflow(input: CheckBalanceInput): Promise<Ba
     accountId = resolution.accountId;
   }
 
-  // A fresh stored balance answers at once: no Stripe call, no refresh.
+  // A fresh stored balance, or an inactive or disconnected account, answers at once: no Stripe call, no refresh.
   const stored = await db.assessStoredBalance({ accountId, maxAgeSeconds });
   let refresh: RefreshAttempt | null = null;
-  if (!stored.fresh) {
+  if (!stored.answersNow) {
     refresh = await refreshForCheck({ accountId, feature: 'balance', checkStartedAtMs: startedAtMs, deadlineAtMs: startedAtMs + input.deadlineSeconds * 1000 });
     if (refresh.status === 'account_not_found') return unresolved('account_not_found', accountId, refresh);
   }

@@ -25,10 +25,34 @@ export interface RefreshWorkflowInput {
    */
   syncIfRefreshedWithinSeconds?: number;
   /**
-   * When the refresh would have to wait longer than this for `next_refresh_available_at` (or Stripe reports none
-   * after a completed refresh), end at once with outcome `deferred` instead of waiting (the daily sync's defer window).
+   * Everything this request may take, waits for availability and Stripe outages included (default 24 hours); past
+   * it the refresh ends `timed_out`, recorded. Carried unchanged across continue-as-new.
+   */
+  refreshDeadlineSeconds?: number;
+  /**
+   * When the next refresh is further away than this (Stripe's cooldown), or unknown after a completed refresh, end
+   * at once with outcome `deferred` instead of waiting (the daily sync's defer window).
    */
   deferIfUnavailableForSeconds?: number;
+  /** Set only by continue-as-new: where the previous run of this refresh got to. */
+  carried?: RefreshCarryOver;
+}
+
+/** What one run of a long-waiting refresh hands to the next when it continues as new (ids and times only). */
+export interface RefreshCarryOver {
+  startedAt: number;
+  /** Unix ms: the request's overall deadline. */
+  deadlineAt: number;
+  /** The first run's id: the fc_refreshes row of the whole refresh is keyed by it (absent: a new request's row). */
+  firstRunId?: string;
+  initiations: number;
+  initiationRequests: number;
+  attempts: number;
+  known: RefreshHash | null;
+  recheckSeconds: number;
+  /** Completions received and not yet used, and the event ids already seen (bounded). */
+  completions: RefreshCompletedSignal[];
+  seenEventIds: string[];
 }
 
 /** A refresh hash as Stripe reports it (`balance_refresh`, …), timestamps in unix seconds. */
@@ -57,7 +81,15 @@ export type RefreshOutcome =
   | 'account_not_found'
   | 'permission_missing'
   | 'timed_out'
+  /** The completion was older than a refresh already settled (a late event), or that very refresh was settled by another run: nothing written. */
+  | 'ignored'
+  /** Unavailable for longer than the caller's defer window (deferIfUnavailableForSeconds): not initiated. */
   | 'deferred';
+
+/** Every status an fc_refreshes row ends in; nothing else is terminal. */
+export const TERMINAL_STATUSES = [
+  'succeeded', 'failed', 'account_inactive', 'account_not_found', 'permission_missing', 'timed_out', 'ignored', 'deferred', 'cancelled',
+] as const satisfies ReadonlyArray<RefreshOutcome | 'cancelled'>;
 
 export type RefreshPhase =
   | 'checking'
@@ -77,6 +109,8 @@ export interface StoredCounts {
   transactionsAdded?: number;
   transactionsUpdated?: number;
   transactionsUnchanged?: number;
+  /** The refresh was already stored by another run (e.g. the webhook's): nothing was written again. */
+  alreadyStored?: boolean;
 }
 
 export interface RefreshError {

@@ -22,6 +22,8 @@ const STATUS_OF_OUTCOME: Record<RefreshOutcome, FreshDataStatus> = {
   account_inactive: 'account_inactive',
   permission_missing: 'permission_missing',
   account_not_found: 'account_not_found',
+  // A newer refresh (or this very one) was already stored by another run: the stored data is at least as fresh.
+  ignored: 'refreshed',
 };
 
 export interface RefreshForCheckOptions {

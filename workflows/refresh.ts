@@ -1,11 +1,14 @@
-// One refresh of one feature of one account: pending → succeeded | failed, honouring Stripe's timing rules.
-// Decides and waits only; every Stripe call and database write is an activity that returns counts and ids.
+// One refresh of one feature of one account: check → wait for availability → initiate → await completion → settle,
+// honouring Stripe's timing rules. Decides and waits only; every Stripe call and database write is an activity that
+// returns counts and ids, and every decision is a pure function (refresh-decisions.ts, completions.ts).
 import {
   CancellationScope,
   condition,
+  continueAsNew,
   isCancellation,
   metricMeter,
   patched,
+  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -13,84 +16,327 @@ import {
 } from '@temporalio/workflow';
 import { REFRESHED_EVENT } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
-import { refreshActivities } from './activity-proxies';
-import { findCompletion, newestCompletionSince, type Completion } from './completions';
+import { refreshActivities, stripeActivitiesWithin } from './activity-proxies';
+import { Backoff } from './backoff';
+import { completes, type Completion } from './completions';
 import {
   refreshCompletedSignal,
   refreshStatusQuery,
-  type RefreshCompletedSignal,
   type RefreshError,
   type RefreshHash,
   type RefreshOutcome,
   type RefreshPhase,
   type RefreshResult,
-  type RefreshStatus,
   type RefreshWorkflowInput,
 } from './definitions';
+import { legacyRefreshWorkflow } from './legacy/refresh-v1';
+import { RefreshRun } from './refresh-run';
+import {
+  DEADLINE_ERROR,
+  availabilityOf,
+  endingOfAccountState,
+  endingOfActivityFailure,
+  recentSuccess,
+  type Ending,
+} from './refresh-decisions';
+
+/** Marks runs started with this lifecycle; histories recorded without it replay workflows/legacy/refresh-v1.ts. */
+const LIFECYCLE_V2 = 'refresh-lifecycle-v2';
 
 const DEFAULTS = {
   maxAttempts: 1,
   completionTimeoutSeconds: 3600,
+  refreshDeadlineSeconds: 24 * 3600,
   pollIntervalSeconds: { initial: 15, max: 300 },
   stateMaxAgeSeconds: 60,
   /** Re-check gap when Stripe did not initiate, or reports no next availability after a completed refresh. */
   recheckSeconds: { initial: 5, max: 300 },
+  /** A refresh still looping past this many history events continues as new (Temporal's limit is 51,200). */
+  maxHistoryEvents: 2_000,
 };
 
 const unixNow = (): number => Math.floor(Date.now() / 1000);
 
 export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<RefreshResult> {
-  const { accountId, feature } = input;
-  const maxAttempts = input.maxAttempts ?? DEFAULTS.maxAttempts;
-  const poll = input.pollIntervalSeconds ?? DEFAULTS.pollIntervalSeconds;
-  const info = workflowInfo();
-  const { stripe: stripeActivities, stripeLong: stripeLongActivities, db: dbActivities } = refreshActivities();
-  const status: RefreshStatus = {
-    accountId,
-    feature,
-    trigger: input.trigger,
-    phase: 'checking',
-    initiations: 0,
-    attempts: 0,
-    startedAt: unixNow(),
-    lastAttemptedAt: null,
-    nextRefreshAvailableAt: null,
-    waitingUntil: null,
-    completedAt: null,
-    transactionRefreshId: null,
-    stored: {},
-    error: null,
-  };
-  let initiatedAt: number | null = null;
-  let initiationRequests = 0;
-
+  if (!patched(LIFECYCLE_V2)) return legacyRefreshWorkflow(input);
+  const run = new RefreshRun(input, { nowMs: Date.now(), runId: workflowInfo().runId, defaultDeadlineSeconds: DEFAULTS.refreshDeadlineSeconds });
   // Handlers first, before any await, so a signal delivered with signal-with-start is never missed.
-  const completions: RefreshCompletedSignal[] = [];
-  const seenEventIds = new Set<string>();
-  setHandler(refreshCompletedSignal, (signal) => {
-    // Stripe delivers at least once: a re-sent event is ignored here as well as in the receiver.
-    if (seenEventIds.has(signal.eventId)) return;
-    seenEventIds.add(signal.eventId);
-    if (signal.refresh.status !== 'pending') completions.push(signal);
-  });
-  setHandler(refreshStatusQuery, () => status);
+  setHandler(refreshCompletedSignal, (signal) => run.receive(signal));
+  setHandler(refreshStatusQuery, () => run.status);
+  const refresh = new RefreshSteps(input, run);
+  try {
+    return input.trigger === 'webhook' ? await refresh.settleDelivered() : await refresh.lifecycle();
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => refresh.record('cancelled'));
+      throw err;
+    }
+    const ending = endingOfActivityFailure(err);
+    if (ending) return refresh.finish(ending);
+    throw err;
+  }
+}
 
-  async function enterPhase(phase: RefreshPhase): Promise<void> {
+/** The lifecycle's steps over one request's state; each Stripe call and write is an activity. */
+class RefreshSteps {
+  private readonly db = refreshActivities().db;
+  private readonly recheck: Backoff;
+  // Exported through the worker runtime's Prometheus endpoint; the SDK drops emissions made while replaying.
+  private readonly refreshesTotal = metricMeter.createCounter('fc_refreshes_total', 'refreshes', 'refresh workflows by feature and outcome');
+  private readonly pendingSeconds = metricMeter.createHistogram('fc_refresh_pending_seconds', 'int', 's', 'time a refresh spent pending at Stripe');
+
+  constructor(private readonly input: RefreshWorkflowInput, private readonly run: RefreshRun) {
+    this.recheck = new Backoff(DEFAULTS.recheckSeconds.initial, DEFAULTS.recheckSeconds.max, input.carried?.recheckSeconds);
+  }
+
+  /**
+   * A run started by a webhook (signal-with-start) settles the completion it carries (and any newer one signalled
+   * meanwhile) and initiates nothing.
+   */
+  async settleDelivered(): Promise<RefreshResult> {
+    await condition(() => this.run.hasCompletions(), '1 minute');
+    const delivered = this.run.newestUnknownCompletion();
+    if (!delivered) return this.finish({ outcome: 'timed_out', error: { code: 'no_event', message: 'started for a webhook that never arrived' } });
+    this.run.status.attempts += 1;
+    this.run.track(delivered.refresh);
+    return this.finish((await this.settleWithNewer(delivered)) ?? { outcome: 'failed', error: this.run.status.error ?? refreshFailed(this.input.feature) });
+  }
+
+  /**
+   * Settles a completion, then every completion of a newer refresh signalled meanwhile (newest last), so a signal
+   * this run received is never left unhandled when it ends. Undefined: re-initiate (a failure under maxAttempts).
+   */
+  private async settleWithNewer(completion: Completion): Promise<Ending | undefined> {
+    const { run } = this;
+    let ending = await this.settle(completion);
+    for (let newer = run.newestUnknownCompletion(); ending && newer; newer = run.newestUnknownCompletion()) {
+      run.status.attempts += 1;
+      run.track(newer.refresh);
+      ending = (await this.settle(newer)) ?? { outcome: 'failed', error: run.status.error ?? refreshFailed(this.input.feature) };
+    }
+    return ending;
+  }
+
+  async lifecycle(): Promise<RefreshResult> {
+    const { run, input } = this;
+    for (let firstLook = input.carried === undefined; ; firstLook = false) {
+      if (run.remainingMs(Date.now()) <= 0) return this.finish({ outcome: 'timed_out', error: DEADLINE_ERROR });
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > DEFAULTS.maxHistoryEvents) {
+        return continueAsNew<typeof refreshWorkflow>({ ...input, carried: run.carryOver(this.recheck.currentSeconds) });
+      }
+
+      // 1. Check: the account's state, and what Stripe last did for this feature.
+      await this.record('checking');
+      const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: this.stateMaxAge(firstLook) });
+      const cannot = endingOfAccountState(state, input.accountId, input.feature);
+      if (cannot) return this.finish(cannot);
+      run.known = state.refresh ?? run.known;
+      const recent = recentSuccess(state.refresh, input.syncIfRefreshedWithinSeconds, Date.now());
+      if (recent) {
+        // Stripe's own daily refresh already ran: take what it brought, initiate nothing.
+        run.status.attempts += 1;
+        run.track(recent);
+        const settled = await this.settleWithNewer({ refresh: recent, eventId: null });
+        if (settled) return this.finish(settled);
+        continue;
+      }
+
+      let tracked: RefreshHash | null = state.refresh;
+      let askStripeFirst = false;
+      if (state.refresh?.status !== 'pending') {
+        // 2. Wait for availability: a refresh attempted while next_refresh_available_at is null or ahead is not initiated.
+        const availability = availabilityOf(state.refresh, { nowMs: Date.now(), recheckSeconds: this.recheck.currentSeconds, deferAfterSeconds: input.deferIfUnavailableForSeconds });
+        if (availability.kind === 'defer') return this.finish({ outcome: 'deferred', error: availability.error });
+        if (availability.kind === 'wait') {
+          const adopted = await this.waitForAvailability(availability.untilMs, availability.next, availability.summary);
+          if (availability.next === null) this.recheck.take();
+          if (adopted) {
+            // A refresh that completed meanwhile (Stripe's daily one, or another caller's) answers this request.
+            run.status.attempts += 1;
+            run.track(adopted.refresh);
+            const settled = await this.settleWithNewer(adopted);
+            if (settled) return this.finish(settled);
+            continue;
+          }
+          if (availability.next === null || run.remainingMs(Date.now()) <= 0) continue;
+        }
+        // 3. Initiate, with an idempotency key derived from the run: an activity retry replays Stripe's answer.
+        await this.record('initiating');
+        const receivedBefore = run.receivedCount();
+        const attempt = await this.stripe().initiateRefresh({
+          accountId: input.accountId,
+          feature: input.feature,
+          idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/initiate-${run.initiationRequests++}`,
+          before: state.refresh,
+        });
+        if (attempt.state.lifecycle !== 'active') {
+          return this.finish({ outcome: 'account_inactive', error: { code: 'financial_connections_account_inactive', message: 'Stripe refused: the account is inactive' } });
+        }
+        if (!attempt.initiated) {
+          // Stripe answered 200 without starting a refresh (pending elsewhere, cooldown): learn why and go again.
+          run.known = attempt.state.refresh ?? run.known;
+          const gap = this.recheck.take();
+          await sleep(gap * 1000, { summary: `Stripe did not start the refresh; re-checking in ${gap}s` });
+          continue;
+        }
+        run.status.initiations += 1;
+        run.initiatedAt = unixNow();
+        tracked = attempt.state.refresh;
+        askStripeFirst = run.keepCompletionsOfInitiated(receivedBefore, tracked);
+      }
+      if (!tracked) continue;
+
+      // 4. Await completion: the webhook's signal, or a poll when it is late.
+      run.status.attempts += 1;
+      run.track(tracked);
+      const completion = await this.awaitCompletion(tracked, askStripeFirst);
+      if (completion === 'timed_out') return this.finish({ outcome: 'timed_out', error: { code: 'completion_timeout', message: 'the refresh stayed pending past the completion timeout or the request deadline' } });
+      if (completion === 'inactive') return this.finish({ outcome: 'account_inactive', error: { code: 'financial_connections_account_inactive', message: 'the account became inactive while the refresh was pending' } });
+
+      // 5. Settle: store what it brought, or record the failure.
+      run.track(completion.refresh);
+      const settled = await this.settleWithNewer(completion);
+      if (settled) return this.finish(settled);
+      this.recheck.reset();
+    }
+  }
+
+  /** Sleeps until the refresh may be initiated, waking early when a completion of an unknown refresh arrives. */
+  private async waitForAvailability(untilMs: number, next: number | null, summary: string): Promise<Completion | undefined> {
+    const { run } = this;
+    const waitMs = Math.max(0, Math.min(untilMs, run.deadlineAt) - Date.now());
+    run.status.nextRefreshAvailableAt = next;
+    run.status.waitingUntil = Math.ceil((Date.now() + waitMs) / 1000);
+    await this.record('waiting_for_availability', summary);
+    const arrived = await condition(() => run.newestUnknownCompletion() !== undefined, waitMs, { summary });
+    run.status.waitingUntil = null;
+    return arrived ? run.newestUnknownCompletion() : undefined;
+  }
+
+  /**
+   * Waits for the tracked refresh to leave `pending`: the webhook's signal normally ends the wait, and the account
+   * is polled with backoff meanwhile so a lost webhook never hangs the refresh.
+   */
+  private async awaitCompletion(tracked: RefreshHash, askStripeFirst: boolean): Promise<Completion | 'inactive' | 'timed_out'> {
+    const { run, input } = this;
+    await this.record('pending', `waiting for ${REFRESHED_EVENT[input.feature]}`);
+    const pendingSince = Date.now();
+    const deadline = Math.min(Date.now() + (input.completionTimeoutSeconds ?? DEFAULTS.completionTimeoutSeconds) * 1000, run.deadlineAt);
+    const poll = input.pollIntervalSeconds ?? DEFAULTS.pollIntervalSeconds;
+    const pollGap = new Backoff(poll.initial, poll.max);
+    try {
+      for (let pollNow = askStripeFirst; ; pollNow = false) {
+        const signalled = run.completionOf(tracked);
+        if (signalled) return signalled;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return 'timed_out';
+        if (!pollNow) {
+          const gapMs = Math.min(pollGap.take() * 1000, remaining);
+          const arrived = await condition(() => run.completionOf(tracked) !== undefined, gapMs, { summary: `waiting for ${REFRESHED_EVENT[input.feature]}` });
+          if (arrived) continue;
+        }
+        const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: 0 });
+        if (state.lifecycle !== 'active') return 'inactive';
+        if (state.refresh && completes(state.refresh, tracked)) return { refresh: state.refresh, eventId: null, error: state.error };
+      }
+    } finally {
+      this.pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature: input.feature });
+    }
+  }
+
+  /**
+   * Stores a succeeded refresh, or records a failed one, unless a newer refresh is already settled (a late event):
+   * then nothing is written and the ending is `ignored`. Returns undefined when a failed refresh should be
+   * re-initiated (maxAttempts).
+   */
+  private async settle(completion: Completion): Promise<Ending | undefined> {
+    const { run, input } = this;
+    // Known from here on, whatever happens while settling: only completions of newer refreshes are left to handle.
+    run.known = completion.refresh;
+    if (completion.refresh.status === 'succeeded') {
+      await this.record('storing');
+      const verdict = await this.store(completion);
+      if (verdict === 'missing_refresh_id') return { outcome: 'failed', error: { code: 'missing_refresh_id', message: 'the transaction refresh completed without an id' } };
+      if (verdict === 'stale') return { outcome: 'ignored', error: staleError(input.feature) };
+      if (verdict === 'duplicate') {
+        if (input.trigger === 'webhook') return { outcome: 'ignored', error: { code: 'already_stored', message: `this ${input.feature} refresh was already stored by another run` } };
+        run.status.stored = { alreadyStored: true };
+      }
+      run.status.error = null;
+      return { outcome: 'succeeded' };
+    }
+    const error = completion.error ?? refreshFailed(input.feature);
+    const verdict = await this.db.settleFailedRefresh({ accountId: input.accountId, feature: input.feature, refresh: completion.refresh, error });
+    if (verdict === 'stale') return { outcome: 'ignored', error: staleError(input.feature) };
+    run.status.error = error;
+    if (run.status.attempts < (input.maxAttempts ?? DEFAULTS.maxAttempts)) {
+      await this.record('checking');
+      return undefined;
+    }
+    return { outcome: 'failed', error };
+  }
+
+  /** Stores what a succeeded refresh produced; only counts and ids come back into history. */
+  private async store(completion: Completion): Promise<'applied' | 'stale' | 'duplicate' | 'missing_refresh_id'> {
+    const { run, input } = this;
+    const { accountId, feature } = input;
+    const { stripe, stripeLong } = stripeActivitiesWithin(run.remainingMs(Date.now()));
+    if (feature === 'balance') {
+      const stored = await stripe.storeBalance({ accountId, eventId: completion.eventId, refresh: completion.refresh });
+      if (stored.verdict === 'applied') run.status.stored = { balanceCurrencies: stored.currencies, balanceAsOf: stored.asOf };
+      return stored.verdict;
+    }
+    if (feature === 'ownership') {
+      const stored = await stripeLong.storeOwnership({ accountId, eventId: completion.eventId, refresh: completion.refresh });
+      if (stored.verdict === 'applied') run.status.stored = { ownershipId: stored.ownershipId, owners: stored.owners };
+      return stored.verdict;
+    }
+    const throughRefreshId = completion.refresh.id ?? run.status.transactionRefreshId;
+    if (!throughRefreshId) return 'missing_refresh_id';
+    const synced = await stripeLong.syncTransactions({ accountId, throughRefreshId, refreshAttemptedAt: completion.refresh.lastAttemptedAt });
+    if (synced.verdict === 'applied') {
+      run.status.stored = { transactionsAdded: synced.added, transactionsUpdated: synced.updated, transactionsUnchanged: synced.unchanged };
+    }
+    return synced.verdict;
+  }
+
+  /** Ends the request: the outcome is recorded in fc_refreshes and counted in metrics. */
+  async finish(ending: Ending): Promise<RefreshResult> {
+    const { status } = this.run;
+    this.refreshesTotal.add(1, { feature: this.input.feature, outcome: ending.outcome, trigger: this.input.trigger });
+    status.completedAt = unixNow();
+    status.waitingUntil = null;
+    status.error = ending.error ?? null;
+    await this.record(ending.outcome);
+    if (this.run.newestUnknownCompletion()) {
+      // A newer refresh's event arrived while this ending was recorded: a fresh run settles it, never dropped.
+      await continueAsNew<typeof refreshWorkflow>({ ...this.input, trigger: 'webhook', carried: { ...this.run.carryOver(this.recheck.currentSeconds), firstRunId: undefined } });
+    }
+    return { ...status, outcome: ending.outcome };
+  }
+
+  /** Enters a phase: search attributes and details for the Web UI, and the fc_refreshes row other services read. */
+  async record(phase: RefreshPhase, details?: string): Promise<void> {
+    const { run, input } = this;
+    const { status } = run;
     status.phase = phase;
     upsertSearchAttributes([
-      { key: FC_ACCOUNT_ID, value: accountId },
-      { key: FC_FEATURE, value: feature },
+      { key: FC_ACCOUNT_ID, value: input.accountId },
+      { key: FC_FEATURE, value: input.feature },
       { key: FC_REFRESH_STATUS, value: phase },
     ]);
-    await dbActivities.recordRefresh({
-      workflowId: info.workflowId,
-      runId: info.runId,
-      accountId,
-      feature,
+    setCurrentDetails(`**${input.feature} refresh of ${input.accountId}**: ${phase}${details ? ` (${details})` : ''}${status.error ? `; ${status.error.code}: ${status.error.message}` : ''}`);
+    await this.db.recordRefresh({
+      workflowId: workflowInfo().workflowId,
+      // One row per request, also when it continued as new.
+      runId: run.firstRunId,
+      accountId: input.accountId,
+      feature: input.feature,
       trigger: input.trigger,
       status: phase,
       attempts: status.attempts,
-      initiatedAt,
+      initiatedAt: run.initiatedAt,
       lastAttemptedAt: status.lastAttemptedAt,
       nextRefreshAvailableAt: status.nextRefreshAvailableAt,
       completedAt: status.completedAt,
@@ -100,226 +346,17 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
     });
   }
 
-  // Exported through the worker runtime's Prometheus endpoint; the SDK drops emissions made while replaying.
-  const refreshesTotal = metricMeter.createCounter('fc_refreshes_total', 'refreshes', 'refresh workflows by feature and outcome');
-  const pendingSeconds = metricMeter.createHistogram('fc_refresh_pending_seconds', 'int', 's', 'time a refresh spent pending at Stripe');
-
-  async function finish(outcome: RefreshOutcome, error: RefreshError | null = null): Promise<RefreshResult> {
-    refreshesTotal.add(1, { feature, outcome, trigger: input.trigger });
-    status.completedAt = unixNow();
-    status.waitingUntil = null;
-    if (error) status.error = error;
-    await enterPhase(outcome);
-    return { ...status, outcome };
+  private stripe() {
+    return stripeActivitiesWithin(this.run.remainingMs(Date.now())).stripe;
   }
 
-  function track(refresh: RefreshHash): void {
-    status.lastAttemptedAt = refresh.lastAttemptedAt;
-    status.nextRefreshAvailableAt = refresh.nextRefreshAvailableAt;
-    if (refresh.id) status.transactionRefreshId = refresh.id;
-  }
-
-  /** Stores what a succeeded refresh produced; only counts and ids come back into history. */
-  async function store(completion: Completion): Promise<void> {
-    await enterPhase('storing');
-    if (feature === 'balance') {
-      const stored = await stripeActivities.storeBalance({ accountId, eventId: completion.eventId });
-      status.stored = { balanceCurrencies: stored.currencies, balanceAsOf: stored.asOf };
-    } else if (feature === 'ownership') {
-      const stored = await stripeLongActivities.storeOwnership({ accountId, eventId: completion.eventId });
-      status.stored = { ownershipId: stored.ownershipId, owners: stored.owners };
-    } else {
-      const throughRefreshId = completion.refresh.id ?? status.transactionRefreshId;
-      if (!throughRefreshId) throw new Error(`transaction refresh of ${accountId} completed without an id`);
-      const synced = await stripeLongActivities.syncTransactions({ accountId, throughRefreshId });
-      status.stored = { transactionsAdded: synced.added, transactionsUpdated: synced.updated, transactionsUnchanged: synced.unchanged };
-    }
-  }
-
-  /**
-   * Waits for the tracked refresh to leave `pending`: the webhook's signal normally ends the wait, and the
-   * account is polled with backoff meanwhile so a lost webhook never hangs the refresh.
-   */
-  async function waitForCompletion(tracked: RefreshHash, askStripeFirst: boolean): Promise<Completion | 'inactive' | 'timed_out'> {
-    await enterPhase('pending');
-    const pendingSince = Date.now();
-    try {
-      return await awaitCompletion(tracked, askStripeFirst);
-    } finally {
-      pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature });
-    }
-  }
-
-  async function awaitCompletion(tracked: RefreshHash, askStripeFirst: boolean): Promise<Completion | 'inactive' | 'timed_out'> {
-    const deadline = Date.now() + (input.completionTimeoutSeconds ?? DEFAULTS.completionTimeoutSeconds) * 1000;
-    let pollMs = poll.initial * 1000;
-    let pollNow = askStripeFirst;
-    for (;;) {
-      const signalled = findCompletion(completions, tracked);
-      if (signalled) return signalled;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return 'timed_out';
-      const arrived = pollNow
-        ? false
-        : await condition(() => findCompletion(completions, tracked) !== undefined, Math.min(pollMs, remaining), {
-            summary: `waiting for ${REFRESHED_EVENT[feature]}`,
-          });
-      if (arrived) continue;
-      const state = await stripeActivities.getRefreshState({ accountId, feature, maxAgeSeconds: 0 });
-      if (state.lifecycle !== 'active') return 'inactive';
-      const polled = state.refresh;
-      if (polled && polled.status !== 'pending' && findCompletion([{ eventId: '', eventCreated: 0, refresh: polled }], tracked)) {
-        return { refresh: polled, eventId: null, error: state.error };
-      }
-      if (!pollNow) pollMs = Math.min(pollMs * 2, poll.max * 1000);
-      pollNow = false;
-    }
-  }
-
-  try {
-    // A run started by a webhook (signal-with-start) handles the completion it carries and initiates nothing:
-    // e.g. Stripe's daily refresh of a subscribed account.
-    if (input.trigger === 'webhook') {
-      await condition(() => completions.length > 0, '1 minute');
-      const delivered = newestCompletionSince(completions, null);
-      if (!delivered) return await finish('timed_out', { code: 'no_event', message: 'started for a webhook that never arrived' });
-      status.attempts = 1;
-      track(delivered.refresh);
-      return (await settle(delivered)) ?? (await finish('failed'));
-    }
-
-    let known: RefreshHash | null = null; // the newest refresh state this run has seen
-    let recheckSeconds = DEFAULTS.recheckSeconds.initial;
-    let checks = 0;
-    for (;;) {
-      await enterPhase('checking');
-      const state = await stripeActivities.getRefreshState({
-        accountId,
-        feature,
-        // Only the first look may use the stored snapshot; every later one follows something that changed. A sync of
-        // the last refresh (syncIfRefreshedWithinSeconds) needs Stripe's newest: a snapshot a minute old may name an
-        // earlier refresh than the one already synced, and would move the transactions cursor back.
-        maxAgeSeconds: checks++ === 0 && input.syncIfRefreshedWithinSeconds === undefined ? (input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0,
-      });
-      if (!state.found) return await finish('account_not_found', { code: 'resource_missing', message: `no account ${accountId}` });
-      // "Refreshes aren't allowed on inactive accounts."
-      if (state.lifecycle !== 'active') return await finish('account_inactive', { code: 'financial_connections_account_inactive', message: `account is ${state.lifecycle}` });
-      if (!state.hasPermission) return await finish('permission_missing', { code: 'missing_permission', message: `the account did not grant the permission ${feature} needs` });
-      known = state.refresh ?? known;
-
-      const recentWindow = input.syncIfRefreshedWithinSeconds;
-      if (recentWindow !== undefined && state.refresh?.status === 'succeeded' && state.refresh.lastAttemptedAt * 1000 >= Date.now() - recentWindow * 1000) {
-        // Stripe's own daily refresh already ran: take what it brought, initiate nothing.
-        status.attempts += 1;
-        track(state.refresh);
-        return (await settle({ refresh: state.refresh, eventId: null })) ?? (await finish('failed'));
-      }
-
-      let tracked: RefreshHash | null = null;
-      let askStripeFirst = false;
-      if (state.refresh?.status === 'pending') {
-        tracked = state.refresh; // prefetch, or a refresh started elsewhere: adopt it, initiate nothing
-      } else {
-        // A refresh attempted while next_refresh_available_at is null or in the future is not initiated.
-        const next = state.refresh ? state.refresh.nextRefreshAvailableAt : 0;
-        const since: RefreshHash | null = known;
-        const freshArrived = (): boolean => newestCompletionSince(completions, since) !== undefined;
-        const deferAfter = input.deferIfUnavailableForSeconds;
-        if (deferAfter !== undefined && (next === null || next * 1000 - Date.now() > deferAfter * 1000)) {
-          status.nextRefreshAvailableAt = next;
-          return await finish('deferred', { code: 'deferred', message: next === null ? 'Stripe reports no next refresh time' : `next refresh available at ${new Date(next * 1000).toISOString()}, beyond the ${deferAfter}s defer window` });
-        }
-        if (next === null || next * 1000 > Date.now()) {
-          const untilMs = next === null ? recheckSeconds * 1000 : next * 1000 - Date.now();
-          status.nextRefreshAvailableAt = next;
-          status.waitingUntil = Math.ceil((Date.now() + untilMs) / 1000);
-          await enterPhase('waiting_for_availability');
-          const summary = next === null
-            ? `next_refresh_available_at is null; re-checking in ${recheckSeconds}s`
-            : `waiting for next_refresh_available_at ${new Date(next * 1000).toISOString()}`;
-          // A refresh that completes meanwhile (Stripe's daily one, or another caller's) already answers this request.
-          const fresh = await condition(freshArrived, untilMs, { summary });
-          status.waitingUntil = null;
-          if (next === null) recheckSeconds = Math.min(recheckSeconds * 2, DEFAULTS.recheckSeconds.max);
-          if (!fresh && next === null) continue;
-          const adopted: Completion | undefined = fresh ? newestCompletionSince(completions, since) : undefined;
-          if (adopted) {
-            status.attempts += 1;
-            track(adopted.refresh);
-            const outcome = await settle(adopted);
-            if (outcome) return outcome;
-            known = adopted.refresh;
-            continue;
-          }
-        }
-        await enterPhase('initiating');
-        const receivedBeforeInitiating = completions.length;
-        const attempt = await stripeActivities.initiateRefresh({
-          accountId,
-          feature,
-          // Derived from the run, so an activity retry replays Stripe's answer instead of refreshing twice.
-          idempotencyKey: `${info.workflowId}/${info.runId}/initiate-${initiationRequests++}`,
-          before: state.refresh,
-        });
-        if (attempt.state.lifecycle !== 'active') return await finish('account_inactive', { code: 'financial_connections_account_inactive', message: 'Stripe refused: the account is inactive' });
-        if (!attempt.initiated) {
-          // Stripe answered 200 without starting a refresh: learn why (pending elsewhere, cooldown) and go again.
-          known = attempt.state.refresh ?? known;
-          await sleep(recheckSeconds * 1000);
-          recheckSeconds = Math.min(recheckSeconds * 2, DEFAULTS.recheckSeconds.max);
-          continue;
-        }
-        status.initiations += 1;
-        initiatedAt = unixNow();
-        tracked = attempt.state.refresh;
-        // Events received before the refresh call are about earlier refreshes: Stripe's one-second timestamps could
-        // not tell a same-second predecessor's completion from ours, so they are dropped. One received while the call
-        // ran may be ours (a refresh that completed within the call's round trip) and must not cost a poll interval:
-        // a transaction refresh's id says whose it is; for the others Stripe is asked at once.
-        const receivedDuringCall = completions.slice(receivedBeforeInitiating);
-        completions.length = 0;
-        if (receivedDuringCall.length > 0 && patched('completions-received-while-initiating')) {
-          const trackedId = tracked?.id ?? null;
-          const ours = receivedDuringCall.filter((signal) => trackedId !== null && signal.refresh.id === trackedId);
-          completions.push(...ours);
-          askStripeFirst = ours.length === 0;
-        }
-      }
-      if (!tracked) continue;
-
-      status.attempts += 1;
-      track(tracked);
-      const completion = await waitForCompletion(tracked, askStripeFirst);
-      if (completion === 'timed_out') return await finish('timed_out', { code: 'completion_timeout', message: 'the refresh stayed pending past the completion timeout' });
-      if (completion === 'inactive') return await finish('account_inactive', { code: 'financial_connections_account_inactive', message: 'the account became inactive while the refresh was pending' });
-      track(completion.refresh);
-      const outcome = await settle(completion);
-      if (outcome) return outcome;
-      known = completion.refresh;
-      recheckSeconds = DEFAULTS.recheckSeconds.initial;
-    }
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => enterPhase('cancelled'));
-    }
-    throw err;
-  }
-
-  /**
-   * Stores a succeeded refresh, or records a failed one. Returns the result when the workflow is done,
-   * undefined when a failed refresh should be re-initiated (maxAttempts).
-   */
-  async function settle(completion: Completion): Promise<RefreshResult | undefined> {
-    if (completion.refresh.status === 'succeeded') {
-      status.error = null;
-      await store(completion);
-      return finish('succeeded');
-    }
-    status.error = completion.error ?? { code: 'refresh_failed', message: `Stripe reported the ${feature} refresh failed` };
-    if (status.attempts < maxAttempts) {
-      await enterPhase('checking');
-      return undefined;
-    }
-    return finish('failed');
+  /** Only the first look may use the stored snapshot; every later one follows something that changed. */
+  private stateMaxAge(firstLook: boolean): number {
+    // A sync of the last refresh (syncIfRefreshedWithinSeconds) needs Stripe's newest: a snapshot a minute old may
+    // name an earlier refresh than the one already synced.
+    return firstLook && this.input.syncIfRefreshedWithinSeconds === undefined ? (this.input.stateMaxAgeSeconds ?? DEFAULTS.stateMaxAgeSeconds) : 0;
   }
 }
+
+const refreshFailed = (feature: string): RefreshError => ({ code: 'refresh_failed', message: `Stripe reported the ${feature} refresh failed` });
+const staleError = (feature: string): RefreshError => ({ code: 'stale_refresh', message: `a newer ${feature} refresh is already settled; this older one was not stored` });

@@ -24,12 +24,15 @@ export async function syncAccount(account: SyncableAccount, settings: Required<D
           // A cooldown longer than the window ends the refresh `deferred` at once: tomorrow's run takes it.
           deferIfUnavailableForSeconds: settings.deferIfUnavailableForSeconds,
           completionTimeoutSeconds: settings.completionTimeoutSeconds,
+          // Ends itself, recorded `timed_out`, a little before Temporal's hard stop at the child timeout.
+          refreshDeadlineSeconds: Math.max(1, settings.childTimeoutSeconds - 60),
           // Stripe refreshes subscribed accounts daily; only a missed day (lost webhook, outage) needs a refresh.
           ...(account.subscribed ? { syncIfRefreshedWithinSeconds: settings.recentRefreshSeconds } : {}),
         },
       ],
     });
-    if (result.outcome === 'succeeded') {
+    // `ignored`: a newer refresh of the account was already stored (e.g. by its webhook's run): it is up to date.
+    if (result.outcome === 'succeeded' || result.outcome === 'ignored') {
       totals.accountsSynced += 1;
       totals.transactionsAdded += result.stored.transactionsAdded ?? 0;
       totals.transactionsUpdated += result.stored.transactionsUpdated ?? 0;

@@ -4,8 +4,13 @@ import type { Queryable } from '../pool';
 
 
 /**
- * Stores what Stripe said about an account (no PII: ids, labels, status, refresh hashes).
- * `seenAt` is when Stripe said it; an older snapshot never overwrites a newer one.
+ * Stores what Stripe said about an account (no PII: ids, labels, status, refresh hashes). Stripe does not order its
+ * deliveries, so nothing here goes back in time:
+ * - each feature's refresh hash is kept or replaced by Stripe's own order (fc_merge_refresh_state: last_attempted_at,
+ *   then completed after pending), whatever the arrival order;
+ * - the rest of the row follows the newest observation (`seenAt`, when Stripe said it); two observations in the same
+ *   second (events carry whole seconds) resolve to the more restrictive status; `disconnected` is final;
+ * - on disconnection the stored balance stops being current, as Stripe then reports `balance: null`.
  */
 export async function upsertAccountSnapshot(db: Queryable, account: FcAccount, seenAt: Date): Promise<void> {
   await db.query(
@@ -13,15 +18,26 @@ export async function upsertAccountSnapshot(db: Queryable, account: FcAccount, s
         permissions, subscriptions, refresh_state, stripe_seen_at, disconnected_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, CASE WHEN $8 = 'disconnected' THEN $12::timestamptz END)
      ON CONFLICT (id) DO UPDATE SET
-        customer_id = EXCLUDED.customer_id, institution_name = EXCLUDED.institution_name,
-        display_name = EXCLUDED.display_name, last4 = EXCLUDED.last4, category = EXCLUDED.category,
-        subcategory = EXCLUDED.subcategory, status = EXCLUDED.status, permissions = EXCLUDED.permissions,
-        subscriptions = EXCLUDED.subscriptions, refresh_state = EXCLUDED.refresh_state,
-        stripe_seen_at = EXCLUDED.stripe_seen_at,
+        refresh_state = fc_merge_refresh_state(fc_accounts.refresh_state, EXCLUDED.refresh_state),
+        (customer_id, institution_name, display_name, last4, category, subcategory, status, permissions, subscriptions,
+         stripe_seen_at) = (
+          SELECT CASE WHEN newer THEN EXCLUDED.customer_id ELSE fc_accounts.customer_id END,
+                 CASE WHEN newer THEN EXCLUDED.institution_name ELSE fc_accounts.institution_name END,
+                 CASE WHEN newer THEN EXCLUDED.display_name ELSE fc_accounts.display_name END,
+                 CASE WHEN newer THEN EXCLUDED.last4 ELSE fc_accounts.last4 END,
+                 CASE WHEN newer THEN EXCLUDED.category ELSE fc_accounts.category END,
+                 CASE WHEN newer THEN EXCLUDED.subcategory ELSE fc_accounts.subcategory END,
+                 CASE WHEN fc_accounts.status = 'disconnected' THEN 'disconnected'
+                      WHEN newer THEN EXCLUDED.status ELSE fc_accounts.status END,
+                 CASE WHEN newer THEN EXCLUDED.permissions ELSE fc_accounts.permissions END,
+                 CASE WHEN newer THEN EXCLUDED.subscriptions ELSE fc_accounts.subscriptions END,
+                 GREATEST(fc_accounts.stripe_seen_at, EXCLUDED.stripe_seen_at)
+            FROM (SELECT date_trunc('second', fc_accounts.stripe_seen_at) < date_trunc('second', EXCLUDED.stripe_seen_at)
+                      OR (date_trunc('second', fc_accounts.stripe_seen_at) = date_trunc('second', EXCLUDED.stripe_seen_at)
+                          AND fc_status_rank(EXCLUDED.status) >= fc_status_rank(fc_accounts.status)) AS newer) AS observation),
         disconnected_at = COALESCE(fc_accounts.disconnected_at, EXCLUDED.disconnected_at),
-        updated_at = now()
-     -- Events carry whole seconds, API reads milliseconds: an event in the same second as a read still applies.
-     WHERE date_trunc('second', fc_accounts.stripe_seen_at) <= EXCLUDED.stripe_seen_at`,
+        balance_as_of = CASE WHEN EXCLUDED.status = 'disconnected' THEN NULL ELSE fc_accounts.balance_as_of END,
+        updated_at = now()`,
     [
       account.id,
       typeof account.account_holder?.customer === 'string' ? account.account_holder.customer : null,

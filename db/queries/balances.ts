@@ -4,14 +4,18 @@ import { toTimestamp } from '../pool';
 
 /**
  * Appends the balance to the history (one row per currency) and points the account at it.
- * Idempotent: the same `as_of` is stored once; an older `as_of` never replaces the account's latest.
- * A null balance (institution gave none, or disconnected) is recorded on the account as such.
+ * Idempotent: the same `as_of` is stored once. The pointer moves only for a refresh (`refreshAttemptedAt`, Stripe's
+ * `last_attempted_at`) not older than the one it came from, never to an older `as_of`, and never on a disconnected
+ * account. A null balance (institution gave none) is recorded on the account as such.
  */
-export async function storeBalance(db: Queryable, accountId: string, balance: FcAccount['balance'], storedAt: Date): Promise<{ currencies: number; asOf: number | null }> {
+export async function storeBalance(db: Queryable, accountId: string, balance: FcAccount['balance'], refreshAttemptedAt: number): Promise<{ currencies: number; asOf: number | null }> {
+  const pointerGuard = `status <> 'disconnected'
+        AND (balance_refresh_attempted_at IS NULL OR balance_refresh_attempted_at <= $2)`;
   if (!balance) {
     await db.query(
-      `UPDATE fc_accounts SET balance_refreshed_at = $2, balance_as_of = NULL, updated_at = now() WHERE id = $1`,
-      [accountId, storedAt],
+      `UPDATE fc_accounts SET balance_refreshed_at = now(), balance_refresh_attempted_at = $2, balance_as_of = NULL, updated_at = now()
+        WHERE id = $1 AND ${pointerGuard}`,
+      [accountId, toTimestamp(refreshAttemptedAt)],
     );
     return { currencies: 0, asOf: null };
   }
@@ -33,9 +37,9 @@ export async function storeBalance(db: Queryable, accountId: string, balance: Fc
     ],
   );
   await db.query(
-    `UPDATE fc_accounts SET balance_refreshed_at = $2, balance_as_of = $3, updated_at = now()
-      WHERE id = $1 AND (balance_as_of IS NULL OR balance_as_of <= $3)`,
-    [accountId, storedAt, toTimestamp(balance.as_of)],
+    `UPDATE fc_accounts SET balance_refreshed_at = now(), balance_refresh_attempted_at = $2, balance_as_of = $3, updated_at = now()
+      WHERE id = $1 AND ${pointerGuard} AND (balance_as_of IS NULL OR balance_as_of <= $3)`,
+    [accountId, toTimestamp(refreshAttemptedAt), toTimestamp(balance.as_of)],
   );
   return { currencies: currencies.length, asOf: balance.as_of };
 }

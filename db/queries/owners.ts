@@ -25,10 +25,17 @@ export async function upsertOwners(db: Queryable, accountId: string, owners: Own
   );
 }
 
-/** Points the account at a fully stored ownership snapshot. */
-export async function setCurrentOwnership(db: Queryable, accountId: string, ownershipId: string | null, storedAt: Date): Promise<void> {
-  await db.query(
-    `UPDATE fc_accounts SET ownership_id = $2, ownership_refreshed_at = $3, updated_at = now() WHERE id = $1`,
-    [accountId, ownershipId, storedAt],
+/**
+ * Points the account at a fully stored ownership snapshot, only when the refresh that produced it (Stripe's
+ * `last_attempted_at`) is not older than the one the current pointer came from: a late event of an older refresh
+ * never rolls ownership back. `ownership_refreshed_at` is that refresh's time, not the time of storing.
+ * Returns whether the pointer moved.
+ */
+export async function setCurrentOwnership(db: Queryable, accountId: string, ownershipId: string | null, refreshAttemptedAt: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE fc_accounts SET ownership_id = $2, ownership_refreshed_at = $3, ownership_refresh_attempted_at = $3, updated_at = now()
+      WHERE id = $1 AND (ownership_refresh_attempted_at IS NULL OR ownership_refresh_attempted_at <= $3)`,
+    [accountId, ownershipId, toTimestamp(refreshAttemptedAt)],
   );
+  return (rowCount ?? 0) > 0;
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../pool';
 import { toTimestamp } from '../pool';
+import { TERMINAL_STATUSES } from '../../workflows/definitions';
 
 /** The row kept for one refresh lifecycle; times in unix seconds as the workflow tracks them. */
 export interface RefreshRecord {
@@ -29,7 +30,9 @@ export async function upsertRefreshRecord(db: Queryable, record: RefreshRecord):
         status = EXCLUDED.status, attempts = EXCLUDED.attempts, initiated_at = EXCLUDED.initiated_at,
         last_attempted_at = EXCLUDED.last_attempted_at, next_refresh_available_at = EXCLUDED.next_refresh_available_at,
         completed_at = EXCLUDED.completed_at, transaction_refresh_id = EXCLUDED.transaction_refresh_id,
-        error = EXCLUDED.error, result = EXCLUDED.result, updated_at = now()`,
+        error = EXCLUDED.error, result = EXCLUDED.result, updated_at = now()
+     -- A recorded ending is final: a late or retried write of an earlier phase never reopens it.
+     WHERE fc_refreshes.status NOT IN (${TERMINAL_STATUSES.map((status) => `'${status}'`).join(', ')})`,
     [
       record.workflowId, record.runId, record.accountId, record.feature, record.trigger, record.status,
       record.attempts, toTimestamp(record.initiatedAt), toTimestamp(record.lastAttemptedAt),

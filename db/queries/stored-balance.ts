@@ -4,6 +4,8 @@ import type { Queryable } from '../pool';
 
 /** What a balance check reads: the account's permissions and its latest stored balance. */
 export interface StoredBalanceState {
+  /** The account's status as last seen from Stripe (fc_accounts.status). */
+  status: 'active' | 'inactive' | 'disconnected';
   hasBalancePermission: boolean;
   /** When fc-refresh last stored a balance result (fc_accounts.balance_refreshed_at). */
   refreshedAt: Date | null;
@@ -21,13 +23,13 @@ interface BalanceRow {
 
 /** The account's latest balance (the fc_balances rows at fc_accounts.balance_as_of); null for an unknown account. */
 export async function loadStoredBalance(db: Queryable, accountId: string): Promise<StoredBalanceState | null> {
-  const account = await db.query<{ permissions: string[]; balance_refreshed_at: Date | null; balance_as_of: Date | null }>(
-    `SELECT permissions, balance_refreshed_at, balance_as_of FROM fc_accounts WHERE id = $1`,
+  const account = await db.query<{ status: StoredBalanceState['status']; permissions: string[]; balance_refreshed_at: Date | null; balance_as_of: Date | null }>(
+    `SELECT status, permissions, balance_refreshed_at, balance_as_of FROM fc_accounts WHERE id = $1`,
     [accountId],
   );
   const row = account.rows[0];
   if (!row) return null;
-  const state = { hasBalancePermission: row.permissions.includes(FEATURE_PERMISSION.balance), refreshedAt: row.balance_refreshed_at };
+  const state = { status: row.status, hasBalancePermission: row.permissions.includes(FEATURE_PERMISSION.balance), refreshedAt: row.balance_refreshed_at };
   if (!row.balance_as_of) return { ...state, balance: null };
   const { rows } = await db.query<BalanceRow>(
     `SELECT currency, type, current, cash_available, credit_used FROM fc_balances WHERE account_id = $1 AND as_of = $2`,

@@ -61,15 +61,24 @@ export async function getTransactionCursor(db: Queryable, accountId: string): Pr
   return rows[0]?.transaction_refresh_id ?? null;
 }
 
-/** Moves the account's cursor; null forgets it, so the next sync lists everything. */
-export async function setTransactionCursor(db: Queryable, accountId: string, transactionRefreshId: string | null): Promise<void> {
-  if (transactionRefreshId === null) {
-    await db.query(`DELETE FROM fc_transaction_cursors WHERE account_id = $1`, [accountId]);
-    return;
-  }
-  await db.query(
-    `INSERT INTO fc_transaction_cursors (account_id, transaction_refresh_id) VALUES ($1, $2)
-     ON CONFLICT (account_id) DO UPDATE SET transaction_refresh_id = EXCLUDED.transaction_refresh_id, updated_at = now()`,
-    [accountId, transactionRefreshId],
+/** Forgets the account's cursor (Stripe no longer knows it), so the next sync lists everything. */
+export async function clearTransactionCursor(db: Queryable, accountId: string): Promise<void> {
+  await db.query(`DELETE FROM fc_transaction_cursors WHERE account_id = $1`, [accountId]);
+}
+
+/**
+ * Moves the account's cursor to the refresh a sync covered, only forward in Stripe's order (the refresh's
+ * `last_attempted_at`, then its id): a late event of an older refresh never moves it back. Returns whether it moved.
+ */
+export async function advanceTransactionCursor(db: Queryable, accountId: string, refresh: { id: string; lastAttemptedAt: number }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO fc_transaction_cursors (account_id, transaction_refresh_id, refresh_attempted_at) VALUES ($1, $2, $3)
+     ON CONFLICT (account_id) DO UPDATE SET transaction_refresh_id = EXCLUDED.transaction_refresh_id,
+        refresh_attempted_at = EXCLUDED.refresh_attempted_at, updated_at = now()
+     WHERE fc_transaction_cursors.transaction_refresh_id = EXCLUDED.transaction_refresh_id
+        OR fc_refresh_is_newer(fc_transaction_cursors.refresh_attempted_at, fc_transaction_cursors.transaction_refresh_id,
+                               EXCLUDED.refresh_attempted_at, EXCLUDED.transaction_refresh_id)`,
+    [accountId, refresh.id, toTimestamp(refresh.lastAttemptedAt)],
   );
+  return (rowCount ?? 0) > 0;
 }

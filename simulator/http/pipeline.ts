@@ -3,10 +3,12 @@ import { errors, toStripeError, type StripeApiError } from '../errors';
 import type { Simulator } from '../simulator';
 import { requestId as newRequestId } from '../state/ids';
 import { emptyForm, fromJson, parseForm, queryOf, type FormObject, type FormValue } from './form';
+import { routeKind } from './latency';
 import { Params } from './params';
 
 // Everything a public /v1 request goes through, in api.stripe.com's order: a Request-Id, the API key
-// (Bearer or Basic, sk_/rk_ test or live), injected faults, form/query decoding, Idempotency-Key replay
+// (Bearer or Basic, sk_/rk_ test or live), the rate limit (when enforced; every request is recorded in
+// the traffic histogram), per-route latency, injected faults, form/query decoding, Idempotency-Key replay
 // for POSTs, the endpoint, and Stripe's error envelope for anything thrown. Handlers return the JSON
 // object; they never touch the reply.
 
@@ -68,6 +70,7 @@ export function registerStripeRoute(
   handler: StripeHandler,
 ): void {
   const routeKey = `${method} ${url}`;
+  const kind = routeKind(method, url);
   app.route({
     method,
     url,
@@ -82,9 +85,21 @@ export function registerStripeRoute(
       let began = false;
       let executed = false;
       try {
-        scope = apiKeyOf(req);
+        let admitted = true;
+        try {
+          scope = apiKeyOf(req);
+          const limited = sim.rateLimit.admit(/^(sk|rk)_live_/.test(scope) ? 'live' : 'test', routeKey);
+          if (limited) {
+            admitted = false;
+            sim.counters.rateLimited();
+            throw errors.rateLimited(limited);
+          }
+        } finally {
+          sim.traffic.record(admitted);
+        }
         const fault = sim.faults.decide(routeKey);
-        if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+        const latencyMs = fault.latencyMs + sim.latency.delayMs(routeKey, kind);
+        if (latencyMs > 0) await sleep(latencyMs);
         if (fault.error && fault.mode === 'before') {
           sim.counters.apiFault();
           throw fault.error;

@@ -5,11 +5,16 @@ import {
   apiFaultsSchema,
   createAccountSchema,
   createPaymentIntentSchema,
+  defaultsSchema,
   idleSchema,
+  latencySchema,
+  rateLimitSchema,
   updateAccountSchema,
   webhookConfigSchema,
   webhookDropSchema,
+  webhookFailSchema,
   webhookFaultsSchema,
+  webhookHoldSchema,
 } from '../control-types';
 import { errors, toStripeError } from '../errors';
 import { sendStripeError } from '../http/pipeline';
@@ -72,6 +77,9 @@ export function registerControlRoutes(app: FastifyInstance, sim: Simulator): voi
   route(app, 'POST', '/webhooks/faults', (req) => sim.webhooks.setFaults(parse(webhookFaultsSchema, req.body)));
   route(app, 'POST', '/webhooks/drop', (req) => sim.webhooks.drop(parse(webhookDropSchema, req.body)));
   route(app, 'POST', '/webhooks/drop/clear', () => sim.webhooks.clearDrops());
+  route(app, 'POST', '/webhooks/hold', (req) => sim.webhooks.hold(parse(webhookHoldSchema, req.body)));
+  route(app, 'POST', '/webhooks/fail', (req) => sim.webhooks.fail(parse(webhookFailSchema, req.body)));
+  route(app, 'POST', '/webhooks/rules/clear', () => sim.webhooks.clearRules());
   route(app, 'GET', '/webhooks/deliveries', () => ({ deliveries: sim.webhooks.deliveries() }));
   const idle = async (input: unknown): Promise<{ idle: boolean }> => {
     const { timeoutMs, includeRefreshes } = parse(idleSchema, input);
@@ -90,9 +98,17 @@ export function registerControlRoutes(app: FastifyInstance, sim: Simulator): voi
   route(app, 'POST', '/faults', (req) => sim.faults.set(parse(apiFaultsSchema, req.body)));
   route(app, 'POST', '/faults/clear', () => sim.faults.clear());
 
+  route(app, 'GET', '/rate-limit', () => sim.rateLimit.get());
+  route(app, 'POST', '/rate-limit', (req) => sim.rateLimit.set(parse(rateLimitSchema, req.body)));
+  route(app, 'GET', '/latency', () => ({ rules: sim.latency.get() }));
+  route(app, 'POST', '/latency', (req) => ({ rules: sim.latency.set(parse(latencySchema, req.body).rules) }));
+  route(app, 'GET', '/traffic', () => sim.traffic.view());
+  route(app, 'GET', '/defaults', () => sim.getDefaults());
+  route(app, 'POST', '/defaults', (req) => sim.setDefaults(parse(defaultsSchema, req.body)));
+
   route(app, 'GET', '/clock', () => sim.clockView());
   route(app, 'POST', '/clock/advance', (req) => sim.advanceClock(parse(advanceClockSchema, req.body).seconds));
 
   route(app, 'GET', '/counters', () => sim.counters.snapshot());
-  route(app, 'POST', '/counters/reset', () => sim.counters.reset());
+  route(app, 'POST', '/counters/reset', () => sim.resetCounters());
 }

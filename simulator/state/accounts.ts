@@ -8,6 +8,7 @@ import type {
   FcBalance,
   FcOwnership,
   Permission,
+  RefreshError,
   RefreshHash,
   RefreshStatus,
 } from '../types';
@@ -35,6 +36,8 @@ export interface RefreshRecord {
   automatic: boolean;
   created: number;
   changed: number;
+  /** Why a failed refresh failed (rendered only with the account's refreshErrors option). */
+  error: RefreshError | null;
 }
 
 export interface AccountRecord {
@@ -71,7 +74,7 @@ export function defaultBalance(category: Category): NonNullable<BalanceInput> {
 
 export function buildAccount(
   input: CreateAccountParsed,
-  ctx: { now: number; seed: number; defaultLatencyMs: number },
+  ctx: { now: number; seed: number; defaultLatencyMs: number; defaultCooldownSeconds: Record<Feature, number> },
 ): AccountRecord {
   const id = input.id ?? newId('fca');
   const rng = createRng(deriveSeed(ctx.seed, id));
@@ -103,9 +106,12 @@ export function buildAccount(
       updatesPerRefresh: input.updatesPerRefresh ?? 1,
       voidEvery: input.voidEvery ?? 3,
       currency: input.currency ?? firstCurrency ?? 'usd',
-      cooldownSeconds: { balance: 0, ownership: 0, transactions: 0, ...input.cooldownSeconds },
+      cooldownSeconds: { ...ctx.defaultCooldownSeconds, ...input.cooldownSeconds },
       refreshLatencyMs: input.refreshLatencyMs ?? ctx.defaultLatencyMs,
       failNext: { balance: 0, ownership: 0, transactions: 0 },
+      failedNextRefreshAvailableAt: input.failedNextRefreshAvailableAt ?? 'cooldown',
+      refreshErrors: input.refreshErrors ?? false,
+      balanceAsOfLagSeconds: input.balanceAsOfLagSeconds ?? 0,
     },
     rng,
     dailyBacklog: [],
@@ -128,19 +134,24 @@ export function balanceFromInput(category: Category, input: BalanceInput, asOf: 
  * "If you attempt a refresh while the value is null (as is always the case when the refresh is pending
  * or the account is inactive) or the current time is less than the next_refresh_available_at
  * timestamp, the refresh won't be initiated." (balances.md, ownership.md, transactions.md)
+ * A failed refresh shows null too while the account's failedNextRefreshAvailableAt option says so, as
+ * Stripe's own example object does (status failed, next_refresh_available_at null).
  */
 export function nextRefreshAvailableAt(account: AccountRecord, record: RefreshRecord): number | null {
   if (record.status === 'pending' || account.status !== 'active') return null;
+  if (record.status === 'failed' && account.config.failedNextRefreshAvailableAt === 'null') return null;
   return record.availableAt;
 }
 
 function renderRefresh(account: AccountRecord, record: RefreshRecord | null): RefreshHash | null {
   if (!record) return null;
-  return {
+  const hash: RefreshHash = {
     last_attempted_at: record.initiatedAt,
     next_refresh_available_at: nextRefreshAvailableAt(account, record),
     status: record.status,
   };
+  if (!account.config.refreshErrors) return hash;
+  return { error: record.status === 'failed' ? structuredClone(record.error) : null, ...hash };
 }
 
 export function renderAccount(account: AccountRecord, expandedOwnership?: FcOwnership | null): FcAccount {

@@ -4,7 +4,6 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { inject } from 'vitest';
-import { logger } from '../../common/logger';
 import { createStripeClient } from '../../common/stripe-client';
 import { createPool } from '../../db/pool';
 import { startSimulator } from '../../simulator/server';
@@ -12,6 +11,8 @@ import type { SimulatorControl } from '../../simulator/control-client';
 import { buildWebhookApp } from '../../webhooks/app';
 import { createWorkers } from '../../workers/create-workers';
 import { createTestDatabase } from './database';
+import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from './open-refreshes';
+import { createTestLogger, currentTestLogPath, installTestRuntimeLogger } from './test-log';
 
 export interface Stack {
   client: Client;
@@ -27,6 +28,10 @@ export interface Stack {
   restartWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
   startWorkers(): Promise<void>;
+  /**
+   * Fails when an fc_refreshes row is left in a non-terminal status although its workflow run has closed (then
+   * stops everything all the same).
+   */
   close(): Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export interface StackOptions {
  * server and Postgres, the simulator behind the real Stripe SDK, the real webhook receiver, and real workers.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  installTestRuntimeLogger();
   const address = inject('temporalAddress');
   const databaseUrl = await createTestDatabase(inject('databaseUrl'));
   const pool = createPool(databaseUrl, 20);
@@ -55,7 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stripeRequestsPerSecond = options.stripeRequestsPerSecond ?? 500;
   const stripe = createStripeClient({ secretKey: 'sk_test_simulator', apiBase: simulator.url, maxNetworkRetries: 0, maxRequestsPerSecond: stripeRequestsPerSecond });
 
-  const app = buildWebhookApp({ temporal: client, taskQueue, pool, stripe, webhookSecret, logger: logger.child({ test: taskQueue }) });
+  const app = buildWebhookApp({ temporal: client, taskQueue, pool, stripe, webhookSecret, logger: createTestLogger({ test: taskQueue }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/stripe`;
@@ -98,12 +104,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await startWorkers();
     },
     async close() {
+      const check = await openRefreshRowsOfClosedRuns(pool, client).then(
+        (rows) => ({ rows, error: null }),
+        (error: unknown) => ({ rows: [], error }),
+      );
       await stopWorkers();
       await app.close();
       await simulator.close();
       await nativeConnection.close();
       await connection.close();
       await pool.end();
+      if (check.error) throw new Error(`could not check fc_refreshes for rows left open: ${String(check.error)}`);
+      if (check.rows.length > 0) {
+        throw new Error(
+          `${check.rows.length} fc_refreshes row(s) left in a non-terminal status after their workflow run closed:\n` +
+            `${describeOpenRefreshRows(check.rows)}\nlogs: ${currentTestLogPath()}`,
+        );
+      }
     },
   };
 }

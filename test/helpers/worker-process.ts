@@ -1,4 +1,6 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,27 +14,41 @@ export interface WorkerProcessEnv {
   STRIPE_MAX_REQUESTS_PER_SECOND?: string;
 }
 
-export async function startWorkerProcess(env: WorkerProcessEnv): Promise<ChildProcess> {
+/**
+ * Starts the worker and resolves once it logs "worker started". Its log lines go to `logFile`, by default the
+ * running test file's log (test/helpers/test-log.ts), else nowhere: they never reach the console.
+ */
+export async function startWorkerProcess(env: WorkerProcessEnv, options: { logFile?: string } = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: projectRoot,
+    // info: "worker started" is how this helper knows the worker is up.
     env: { ...process.env, ...env, STRIPE_SECRET_KEY: 'sk_test_simulator', LOG_LEVEL: 'info', WORKER_METRICS_ADDRESS: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  const logFile = options.logFile ?? process.env.FC_TEST_LOG_FILE;
+  if (logFile) mkdirSync(dirname(logFile), { recursive: true });
+  let startup = '';
+  let started = false;
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('worker started')) resolve();
+      if (logFile) appendFileSync(logFile, chunk);
+      if (started) return;
+      startup += chunk.toString();
+      if (startup.includes('worker started')) {
+        started = true;
+        startup = '';
+        resolve();
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited ${code} before starting:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`worker exited ${code} before starting:\n${startup}`)));
   });
   return child;
 }
 
 export async function killProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw, refreshAndSettle, startHarness, type Harness } from './helpers';
 
 // Every object, list and event the simulator returns must have exactly the key set, recursively, of
-// Stripe's own example objects (openapi fixtures3: /work/shared/stripe-fixtures/fixtures3.subset.json).
+// Stripe's own example objects (openapi fixtures3, the subset kept in test/fixtures/: see its README).
 //
 // Deliberate, doc-backed differences from the raw fixtures (applied to the expected shapes below):
 //  - Currency maps (`balance.current`, `cash.available`, `credit.used`) and `metadata` are maps keyed by
@@ -22,6 +22,9 @@ import { raw, refreshAndSettle, startHarness, type Harness } from './helpers';
 //  - Where the fixture shows an object for a field the API reference documents as nullable (refresh
 //    hashes, balance, last_payment_error, next_action, processing, shipping, transfer_data,
 //    automatic_payment_methods, payment_method_configuration_details), null is accepted.
+//  - The refresh hashes' `error` (a preview feature: "the error field on the refresh hash is a preview
+//    feature that provides the cause of the failure and recommended next steps", balances.md) is not in
+//    the fixture; only accounts with the refreshErrors option send it, as {code, message} or null.
 
 type Shape =
   | { kind: 'any' }
@@ -92,7 +95,9 @@ function check(actual: unknown, shape: Shape, path: string, problems: string[]):
   }
 }
 
-const fixtures = (JSON.parse(readFileSync('/work/shared/stripe-fixtures/fixtures3.subset.json', 'utf8')) as { resources: Record<string, unknown> }).resources;
+const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/stripe-fixtures3.subset.json', import.meta.url), 'utf8')) as { resources: Record<string, unknown> })
+  .resources;
+const REFRESH_HASHES = ['balance_refresh', 'ownership_refresh', 'transaction_refresh'];
 
 const ownerShape = shapeOf(fixtures['financial_connections.account_owner']);
 const listOf = (of: Shape): Shape => ({ kind: 'object', keys: { object: ANY, data: { kind: 'array', of }, has_more: ANY, url: ANY } });
@@ -100,12 +105,15 @@ const listOf = (of: Shape): Shape => ({ kind: 'object', keys: { object: ANY, dat
 const ownershipShape = shapeOf(fixtures['financial_connections.account_ownership']);
 set(ownershipShape, 'owners', listOf(ownerShape));
 
-function accountShape(balanceType: 'cash' | 'credit' | null): Shape {
+function accountShape(balanceType: 'cash' | 'credit' | null, opts: { refreshErrors?: boolean } = {}): Shape {
   const shape = shapeOf(fixtures['financial_connections.account']);
   set(shape, 'balance.current', MAP);
   if (balanceType === 'cash') set(shape, 'balance.cash', { kind: 'object', keys: { available: { kind: 'map', nullable: true } } });
   if (balanceType === 'credit') set(shape, 'balance.credit', { kind: 'object', keys: { used: { kind: 'map', nullable: true } } });
-  for (const p of ['balance', 'balance_refresh', 'ownership_refresh', 'transaction_refresh']) nullable(shape, p);
+  if (opts.refreshErrors) {
+    for (const p of REFRESH_HASHES) set(shape, `${p}.error`, { kind: 'object', keys: { code: ANY, message: ANY }, nullable: true });
+  }
+  for (const p of ['balance', ...REFRESH_HASHES]) nullable(shape, p);
   set(shape, 'ownership', { kind: 'string-or', shape: ownershipShape });
   return shape;
 }
@@ -229,5 +237,49 @@ describe('key sets match Stripe fixtures', () => {
     const res = await raw(h.running.url, { path: '/v1/financial_connections/accounts/fca_missing' });
     expect(Object.keys(res.json as object)).toEqual(['error']);
     expect(Object.keys((res.json as { error: object }).error).sort()).toEqual(['code', 'doc_url', 'message', 'param', 'type']);
+  });
+
+  it('failed refreshes as in Stripe’s example object: status failed, next_refresh_available_at null, (preview) error hash', async () => {
+    const example = fixtures['financial_connections.account'] as Record<string, { status: string; next_refresh_available_at: number | null }>;
+    const failNext = (['balance', 'ownership', 'transactions'] as const).map((feature) => ({ feature, count: 1 }));
+    for (const refreshErrors of [false, true]) {
+      const account = await h.control.createAccount({ failedNextRefreshAvailableAt: 'null', refreshErrors, failNext });
+      const failed = await refreshAndSettle(h, account.id, ['balance', 'ownership', 'transactions']);
+      conforms(failed, accountShape(null, { refreshErrors }), `account(failed, refreshErrors ${refreshErrors})`);
+      for (const p of REFRESH_HASHES) {
+        const hash = (failed as unknown as Record<string, { status: string; next_refresh_available_at: number | null; error?: unknown }>)[p]!;
+        expect({ status: hash.status, next: hash.next_refresh_available_at }).toEqual({ status: example[p]!.status, next: example[p]!.next_refresh_available_at });
+        if (refreshErrors) expect(hash.error).toEqual({ code: 'institution_unavailable', message: expect.any(String) });
+      }
+      const [event] = h.receiver.events({ account: account.id, type: 'financial_connections.account.refreshed_balance' });
+      const eventWithErrors = shapeOf(fixtures.event);
+      set(eventWithErrors, 'data.object', accountShape(null, { refreshErrors }));
+      conforms(event, eventWithErrors, 'event(failed refresh)');
+    }
+  });
+
+  it('balance whose as_of is older than the refresh', async () => {
+    const account = await h.control.createAccount({ balanceAsOfLagSeconds: 3_600 });
+    conforms(await refreshAndSettle(h, account.id, ['balance']), accountShape('cash'), 'account(lagging as_of)');
+  });
+
+  it('429 rate_limit envelope and headers (enforced limit)', async () => {
+    await h.control.setRateLimit({ enabled: true, testPerSecond: 1, endpointPerSecond: 0 });
+    try {
+      let res = await raw(h.running.url, { path: '/v1/financial_connections/accounts' });
+      for (let i = 0; i < 5 && res.status !== 429; i++) res = await raw(h.running.url, { path: '/v1/financial_connections/accounts' });
+      expect(res.status).toBe(429);
+      expect(Object.keys(res.json as object)).toEqual(['error']);
+      expect((res.json as { error: object }).error).toEqual({
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+        message: expect.any(String),
+      });
+      expect(res.headers.get('stripe-rate-limited-reason')).toBe('global-rate');
+      expect(res.headers.get('request-id')).toMatch(/^req_/);
+    } finally {
+      await h.control.setRateLimit({ enabled: false });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
@@ -22,6 +22,11 @@ export class WebhookReceiver {
   readonly verificationFailures: string[] = [];
   /** Statuses to answer with, consumed one per request; then 200. */
   readonly nextStatuses: number[] = [];
+  /** How long each answer waits (to see deliveries overlap). */
+  respondDelayMs = 0;
+  /** Requests being answered right now, and the most at once since clear(). */
+  inFlight = 0;
+  maxInFlight = 0;
   private server: Server | undefined;
   url = '';
 
@@ -32,27 +37,33 @@ export class WebhookReceiver {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      res.on('close', () => (this.inFlight -= 1));
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const signature = String(req.headers['stripe-signature'] ?? '');
-        const status = this.nextStatuses.shift() ?? 200;
-        if (status >= 200 && status < 300) {
-          try {
-            const event = this.stripe.webhooks.constructEvent(body, signature, this.secret);
-            this.received.push({ event, body, signature, receivedAt: Date.now() });
-          } catch (err) {
-            this.verificationFailures.push(err instanceof Error ? err.message : String(err));
-            res.writeHead(400).end();
-            return;
-          }
-        }
-        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-      });
+      req.on('end', () => void this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks`;
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    // The status is picked in arrival order, before the (optional) slow answer.
+    const status = this.nextStatuses.shift() ?? 200;
+    if (this.respondDelayMs > 0) await new Promise((r) => setTimeout(r, this.respondDelayMs));
+    const signature = String(req.headers['stripe-signature'] ?? '');
+    if (status >= 200 && status < 300) {
+      try {
+        const event = this.stripe.webhooks.constructEvent(body, signature, this.secret);
+        this.received.push({ event, body, signature, receivedAt: Date.now() });
+      } catch (err) {
+        this.verificationFailures.push(err instanceof Error ? err.message : String(err));
+        res.writeHead(400).end();
+        return;
+      }
+    }
+    res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
   }
 
   events(filter?: { type?: string; account?: string }): Stripe.Event[] {
@@ -66,6 +77,8 @@ export class WebhookReceiver {
     this.received.length = 0;
     this.verificationFailures.length = 0;
     this.nextStatuses.length = 0;
+    this.respondDelayMs = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   async close(): Promise<void> {

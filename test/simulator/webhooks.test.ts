@@ -16,7 +16,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await h.control.setWebhookFaults({});
   await h.control.clearWebhookDrops();
-  await h.control.setWebhookEndpoint({ url: h.receiver.url, secret: WEBHOOK_SECRET, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+  // These tests assert arrival order, so one delivery at a time; parallel delivery: webhook-concurrency.test.ts.
+  await h.control.setWebhookEndpoint({ url: h.receiver.url, secret: WEBHOOK_SECRET, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, concurrency: 1 });
   await h.control.waitForWebhooksIdle();
   await h.control.resetCounters();
   h.receiver.clear();
