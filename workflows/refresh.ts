@@ -191,7 +191,10 @@ class RefreshSteps {
       run.status.attempts += 1;
       run.track(tracked);
       const completion = await this.awaitCompletion(tracked, askStripeFirst);
-      if (completion === 'timed_out') return this.finish({ outcome: 'timed_out', error: { code: 'completion_timeout', message: 'the refresh stayed pending past the completion timeout or the request deadline' } });
+      if (completion === 'timed_out') {
+        const pastDeadline = run.remainingMs(Date.now()) <= 0;
+        return this.finish({ outcome: 'timed_out', error: pastDeadline ? DEADLINE_ERROR : { code: 'completion_timeout', message: 'the refresh stayed pending past the completion timeout' } });
+      }
       if (completion === 'inactive') return this.finish({ outcome: 'account_inactive', error: { code: 'financial_connections_account_inactive', message: 'the account became inactive while the refresh was pending' } });
 
       // 5. Settle: store what it brought, or record the failure.

@@ -25,7 +25,7 @@ export async function syncAccount(account: SyncableAccount, settings: Required<D
           deferIfUnavailableForSeconds: settings.deferIfUnavailableForSeconds,
           completionTimeoutSeconds: settings.completionTimeoutSeconds,
           // Ends itself, recorded `timed_out`, a little before Temporal's hard stop at the child timeout.
-          refreshDeadlineSeconds: Math.max(1, settings.childTimeoutSeconds - 60),
+          refreshDeadlineSeconds: settings.childTimeoutSeconds - Math.min(60, Math.ceil(settings.childTimeoutSeconds / 4)),
           // Stripe refreshes subscribed accounts daily; only a missed day (lost webhook, outage) needs a refresh.
           ...(account.subscribed ? { syncIfRefreshedWithinSeconds: settings.recentRefreshSeconds } : {}),
         },
