@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { z } from 'zod';
 
 // Every process reads its settings from the environment once, at start, and refuses to run with a

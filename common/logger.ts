@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { pino } from 'pino';
 
 // Structured JSON logs. Secrets and PII never reach them: anything with these names is censored, and call

@@ -24,7 +24,6 @@ import {
   refreshStatusQuery,
   type RefreshError,
   type RefreshHash,
-  type RefreshOutcome,
   type RefreshPhase,
   type RefreshResult,
   type RefreshWorkflowInput,
