@@ -93,7 +93,7 @@ class RefreshSteps {
    * meanwhile) and initiates nothing.
    */
   async settleDelivered(): Promise<RefreshResult> {
-    await condition(() => this.run.hasCompletions(), '1 minute');
+    await condition(() => this.run.hasCompletions(), '1 minute', { summary: `waiting for the ${REFRESHED_EVENT[this.input.feature]} that started this run` });
     const delivered = this.run.newestUnknownCompletion();
     if (!delivered) return this.finish({ outcome: 'timed_out', error: { code: 'no_event', message: 'started for a webhook that never arrived' } });
     this.run.status.attempts += 1;
