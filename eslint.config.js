@@ -24,16 +24,14 @@ const nodeOnlyPackages = [
   '@temporalio/worker',
 ];
 
+/** common/ modules that need Node; every other common/ module is workflow-safe and linted as sandbox code. */
+const NODE_ONLY_COMMON = ['common/config.ts', 'common/logger.ts', 'common/stripe-client.ts', 'common/paced-http-client.ts', 'common/temporal-connection.ts'];
+
 /** Project modules that need Node (filesystem, environment, network, logging); see each file's header. */
 const nodeOnlyProjectModules = [
-  '**/common/config',
-  '**/common/logger',
-  '**/common/stripe-client',
-  '**/common/paced-http-client',
-  '**/common/temporal-connection',
+  ...NODE_ONLY_COMMON.flatMap((file) => [`**/${file.replace(/\.ts$/, '')}`, `./${file.replace(/^common\/|\.ts$/g, '')}`]),
   '**/activities',
   '**/activities/*',
-  '**/db/*',
   '**/db/**',
   '**/client/*',
   '**/webhooks/*',
@@ -41,16 +39,7 @@ const nodeOnlyProjectModules = [
 ];
 
 /** Files bundled into the workflow sandbox: the workflows, the pure domain rules and the workflow-safe common/. */
-const SANDBOX_FILES = [
-  'workflows/**/*.ts',
-  'domain/**/*.ts',
-  'common/check-workflow-ids.ts',
-  'common/features.ts',
-  'common/search-attributes.ts',
-  'common/stripe-account.ts',
-  'common/task-queues.ts',
-  'common/workflow-ids.ts',
-];
+const SANDBOX_FILES = ['workflows/**/*.ts', 'domain/**/*.ts', 'common/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'coverage/', 'test-results/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -71,6 +60,7 @@ export default tseslint.config(
   },
   {
     files: SANDBOX_FILES,
+    ignores: NODE_ONLY_COMMON,
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import Stripe from 'stripe';
+import { stripeFailureType } from '../common/failure-types';
 
 /**
  * The one place Stripe errors become Temporal failures. Rate limits, Stripe outages and network errors are
@@ -16,7 +17,7 @@ export function toActivityFailure(err: unknown, context: { accountId: string; op
     err.statusCode === 409;
   if (retryable) return err;
   return ApplicationFailure.create({
-    type: `Stripe:${err.code ?? err.type}`,
+    type: stripeFailureType(err.code ?? err.type),
     message: `${context.operation} ${context.accountId}: ${err.message}`,
     nonRetryable: true,
     details: [{ code: err.code ?? null, statusCode: err.statusCode ?? null, requestId: err.requestId ?? null }],

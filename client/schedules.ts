@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import type { DailySyncInput, DailySyncResult } from '../workflows/sync-definitions';
+import { DAILY_SYNC_WORKFLOW_TYPE, type DailySyncWorkflow } from '../common/workflow-types';
+import type { DailySyncInput } from '../workflows/sync-definitions';
 import { ScheduleMissingError } from './errors';
 import { toUnavailableError } from './temporal-errors';
-
-type DailySyncWorkflow = (input?: DailySyncInput) => Promise<DailySyncResult>;
-
-export const DAILY_SYNC_WORKFLOW_TYPE = 'dailySyncWorkflow';
 
 /**
  * One schedule per task queue: deployments sharing a namespace (or test files sharing a dev server) each get their

@@ -3,11 +3,11 @@
 import { ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import { refreshActivities } from './activity-proxies';
 import { Backoff } from './backoff';
 import type { FreshDataStatus, RefreshAttempt } from './check-definitions';
 import type { RefreshOutcome, RefreshResult, RefreshWorkflowInput } from './definitions';
-import type { refreshWorkflow } from './refresh';
 
 /** As the refresh workflow's first look: the stored account snapshot when younger than this, else Stripe. */
 const STATE_MAX_AGE_SECONDS = 60;
@@ -90,9 +90,9 @@ export async function refreshForCheck(options: RefreshForCheckOptions): Promise<
   }
 }
 
-async function startRefreshChild(workflowId: string, input: RefreshWorkflowInput): Promise<ChildWorkflowHandle<typeof refreshWorkflow> | 'already_running'> {
+async function startRefreshChild(workflowId: string, input: RefreshWorkflowInput): Promise<ChildWorkflowHandle<RefreshWorkflow> | 'already_running'> {
   try {
-    return await startChild<typeof refreshWorkflow>('refreshWorkflow', {
+    return await startChild<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
       workflowId,
       args: [input],
       parentClosePolicy: 'ABANDON',

@@ -28,6 +28,7 @@ import {
   type RefreshResult,
   type RefreshWorkflowInput,
 } from './definitions';
+import { historyIsLong } from './history-limit';
 import { legacyRefreshWorkflow } from './legacy/refresh-v1';
 import { RefreshRun } from './refresh-run';
 import {
@@ -50,8 +51,6 @@ const DEFAULTS = {
   stateMaxAgeSeconds: 60,
   /** Re-check gap when Stripe did not initiate, or reports no next availability after a completed refresh. */
   recheckSeconds: { initial: 5, max: 300 },
-  /** A refresh still looping past this many history events continues as new (Temporal's limit is 51,200). */
-  maxHistoryEvents: 2_000,
 };
 
 const unixNow = (): number => Math.floor(Date.now() / 1000);
@@ -122,8 +121,7 @@ class RefreshSteps {
     const { run, input } = this;
     for (let firstLook = input.carried === undefined; ; firstLook = false) {
       if (run.remainingMs(Date.now()) <= 0) return this.finish({ outcome: 'timed_out', error: DEADLINE_ERROR });
-      const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength > DEFAULTS.maxHistoryEvents) {
+      if (historyIsLong()) {
         return continueAsNew<typeof refreshWorkflow>({ ...input, carried: run.carryOver(this.recheck.currentSeconds) });
       }
 
