@@ -42,6 +42,12 @@ const scheduleSchema = z.object({
   FC_DAILY_SYNC_APPLY_ON_START: z.enum(['true', 'false'], 'must be true or false').default('false'),
 });
 
+const workflowBundleSchema = z.object({
+  /** A prebuilt workflow bundle (`npm run build:workflows`); without it, production uses dist/workflow-bundle.js when built. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
 export const configSections = {
   metrics: metricsSchema,
   temporal: temporalSchema,
@@ -49,6 +55,7 @@ export const configSections = {
   stripe: stripeSchema,
   webhook: webhookSchema,
   schedule: scheduleSchema,
+  workflowBundle: workflowBundleSchema,
 };
 
 type Sections = typeof configSections;

@@ -7,8 +7,9 @@ import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
 import { createWorkers, runWorkers } from './create-workers';
 import { applyDailySyncOnStart } from './daily-sync-on-start';
+import { chooseWorkflowBundle } from './workflow-code';
 
-const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule']);
+const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'workflowBundle']);
 if (config.WORKER_METRICS_ADDRESS !== 'off') {
   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
 }
@@ -26,7 +27,9 @@ try {
     ...(connectionOptions.tls !== undefined ? { tls: connectionOptions.tls } : {}),
     ...(connectionOptions.apiKey !== undefined ? { apiKey: connectionOptions.apiKey as string } : {}),
   });
+  const workflowBundle = chooseWorkflowBundle({ bundlePath: config.WORKFLOW_BUNDLE_PATH, production: config.NODE_ENV === 'production' });
   const workers = await createWorkers({
+    ...(workflowBundle ? { workflowBundle } : {}),
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -35,7 +38,13 @@ try {
   });
   await applyDailySyncOnStart(config);
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      temporal: config.TEMPORAL_ADDRESS,
+      metrics: config.WORKER_METRICS_ADDRESS,
+      workflows: workflowBundle?.codePath ?? 'bundled at start',
+    },
     'worker started',
   );
   try {
