@@ -3,16 +3,19 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../common/config';
 import { logger } from '../common/logger';
 import { createStripeClient } from '../common/stripe-client';
+import { stripeTaskQueue } from '../common/task-queues';
 import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
 import { createWorkers, runWorkers } from './create-workers';
 import { applyDailySyncOnStart } from './daily-sync-on-start';
+import { sdkLogger } from './sdk-logger';
 import { chooseWorkflowBundle } from './workflow-code';
 
 const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'workflowBundle']);
-if (config.WORKER_METRICS_ADDRESS !== 'off') {
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
-}
+Runtime.install({
+  logger: sdkLogger('INFO', { activityOnlyTaskQueue: stripeTaskQueue(config.TEMPORAL_TASK_QUEUE) }),
+  ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
+});
 const pool = createPool(config.DATABASE_URL);
 const stripe = createStripeClient({
   secretKey: config.STRIPE_SECRET_KEY,
