@@ -25,7 +25,15 @@ const nodeOnlyPackages = [
 ];
 
 /** common/ modules that need Node; every other common/ module is workflow-safe and linted as sandbox code. */
-const NODE_ONLY_COMMON = ['common/config.ts', 'common/logger.ts', 'common/stripe-client.ts', 'common/paced-http-client.ts', 'common/temporal-connection.ts'];
+const NODE_ONLY_COMMON = [
+  'common/config.ts',
+  'common/logger.ts',
+  'common/readable-log.ts',
+  'common/notification-signature.ts',
+  'common/stripe-client.ts',
+  'common/paced-http-client.ts',
+  'common/temporal-connection.ts',
+];
 
 /** Project modules that need Node (filesystem, environment, network, logging); see each file's header. */
 const nodeOnlyProjectModules = [

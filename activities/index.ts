@@ -1,9 +1,13 @@
 import { createCheckDbActivities, createCheckStripeActivities } from './check-activities';
+import { loadConfig } from '../common/config';
+import { retentionAgesOf, type RetentionAges } from '../db/queries/retention';
 import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
 import { createInitiateRefresh } from './initiate-refresh';
 import { createLoadAccount } from './load-account';
+import { createNotifyConsumer } from './notify-consumer';
 import { classifyPostgresErrors } from './postgres-errors';
+import { createPruneRetainedData } from './prune-retained-data';
 import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
 import { createSettleFailedRefresh } from './settle-failed-refresh';
@@ -29,11 +33,16 @@ export function createStripeActivities(deps: ActivityDeps) {
   });
 }
 
-/** Activities that only touch Postgres: not rate limited. */
-export function createDbActivities(deps: Pick<ActivityDeps, 'pool'>) {
+/**
+ * Activities that only touch Postgres (and consumers' notification URLs): not rate limited. `retention` defaults
+ * to the configured ages' defaults (common/config.ts).
+ */
+export function createDbActivities(deps: Pick<ActivityDeps, 'pool'> & { retention?: RetentionAges }) {
   return classifyPostgresErrors({
     recordRefresh: createRecordRefresh(deps),
     settleFailedRefresh: createSettleFailedRefresh(deps),
+    notifyConsumer: createNotifyConsumer(deps),
+    pruneRetainedData: createPruneRetainedData({ pool: deps.pool, retention: deps.retention ?? retentionAgesOf(loadConfig(['retention'], {})) }),
     ...createSyncRunActivities(deps),
     ...createCheckDbActivities(deps),
   });

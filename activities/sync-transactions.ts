@@ -78,8 +78,10 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
         if (isLastPage) stopIfCancelled(context);
         const counts = isLastPage
           ? await inTransaction(pool, async (client) => {
-              const stored = await upsertTransactions(client, page.data);
+              // Settle first, then write: every settling transaction takes fc_feature_state's row lock before the
+              // change feed's sequence lock (taken by the data writes), so concurrent settlers never deadlock.
               verdict = await settleFeatureRefresh(client, { ...key, accountId: input.accountId, feature: 'transactions', status: 'succeeded', error: null });
+              const stored = await upsertTransactions(client, page.data);
               if (verdict === 'applied') await advanceTransactionCursor(client, input.accountId, refresh);
               return stored;
             })

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
+import { measureChangeFeed } from './change-feed';
 import { measureDailyFanout } from './fanout';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
@@ -16,8 +17,8 @@ import { measureRefreshThroughput } from './throughput';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
-  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
-  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
+  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
+  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
 
 async function main(): Promise<void> {
   log(`starting the ${quick ? 'quick' : 'full'} benchmark`);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     const stripeCalls = await measureStripeCalls(stack, plan.callsAccounts);
     const fanout = await measureDailyFanout(servers, plan.fanout);
     const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
+    const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, 3);
     const results: Results = {
       machine,
       refreshThroughput,
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
       stripeCalls,
       fanout: fanout.result,
       webhookReceiver: receiver.result,
+      changeFeed,
     };
     const suffix = quick ? '-quick' : '';
     const markdown = await writeResults(
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
         fanout: fanout.detail,
         receiverFloorP99Ms: receiver.floorP99Ms,
         receiverSeconds: plan.receiverSeconds,
+        changeFeedRows: plan.changeFeedRows,
       },
       {
         json: fileURLToPath(new URL(`./results${suffix}.json`, import.meta.url)),

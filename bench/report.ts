@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type pg from 'pg';
+import type { ChangeFeedResult } from './change-feed';
 import type { FanoutDetail, FanoutResult } from './fanout';
 import type { IngestDetail, IngestResult } from './ingest';
 import type { LatencyResult } from './latency';
@@ -34,6 +35,7 @@ export interface Results {
   stripeCalls: StripeCallsResult;
   fanout: FanoutResult;
   webhookReceiver: ReceiverResult;
+  changeFeed: ChangeFeedResult;
 }
 
 /** What the table's notes need beyond the fixed keys. */
@@ -45,6 +47,7 @@ export interface Details {
   fanout: FanoutDetail;
   receiverFloorP99Ms: number;
   receiverSeconds: number;
+  changeFeedRows: number;
 }
 
 export async function describeMachine(mode: Machine['mode'], pool: pg.Pool, temporalCli: string | undefined): Promise<Machine> {
@@ -65,7 +68,7 @@ export async function describeMachine(mode: Machine['mode'], pool: pg.Pool, temp
 }
 
 export function toMarkdown(results: Results, details: Details): string {
-  const { machine: m, refreshThroughput: t, webhookLatency: l, transactionIngest: i, stripeCalls: s, fanout: f, webhookReceiver: w } = results;
+  const { machine: m, refreshThroughput: t, webhookLatency: l, transactionIngest: i, stripeCalls: s, fanout: f, webhookReceiver: w, changeFeed: c } = results;
   const n = (value: number): string => value.toLocaleString('en-US');
   const lines = [
     `Measured ${m.date.slice(0, 10)} (${m.mode} run) on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, Postgres ${m.postgres}, ${m.temporalCli}; load average ${m.loadAverageAtStart} at the start.`,
@@ -78,6 +81,7 @@ export function toMarkdown(results: Results, details: Details): string {
     `| 4. Stripe calls per refresh | balance ${s.balance}, ownership ${s.ownership}, transactions ${s.transactions} | minimum ${s.minimum.balance}, ${s.minimum.ownership}, ${s.minimum.transactions} | |`,
     `| 5. daily fan-out, ${n(f.accounts)} accounts | ${f.wallSec} s wall (${n(Math.round(f.accounts / f.wallSec))} accounts/s) | largest history ${n(f.maxHistoryEvents)} events; worker peak RSS ${n(f.peakRssMb)} MB (${n(details.fanout.rssBeforeMb)} MB idle) | |`,
     `| 6. webhook receiver, verified duplicates, 50 connections, ${details.receiverSeconds} s | ${n(w.eventsPerSec)} events/s, p99 ${w.p99Ms} ms | bare Node HTTP 200: ${n(w.floorEventsPerSec)}/s, p99 ${details.receiverFloorP99Ms} ms | ${w.ratio} |`,
+    `| 7. change feed, ${n(details.changeFeedRows)} transactions added then posted | +${Math.round(c.writeOverheadRatio * 100)}% on the transaction upserts; ${n(c.syncRowsPerSec)} changes/s read by ChangeFeed.sync | the same upserts with the change triggers disabled | ${c.writeOverheadRatio} |`,
     '',
     'Notes:',
     '- 1: the floor is `bench/floor-workflow.ts` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator, 0 ms refreshes), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.',
@@ -86,6 +90,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '- 4: calls the simulator counted per refresh of an account linked earlier, with one page of owners or transactions and 300 ms refreshes. No snapshot of the account is younger than 60 s, so each workflow first retrieves the account to learn its refresh state (issue step 1); that retrieve is the whole gap to the minimum. The minimum is POST …/refresh plus one page: the webhook carries the account (its balance, its ownership id). A refresh that completes within the refresh call\'s own round trip costs one more retrieve, since its webhook cannot be told from a same-second predecessor\'s.',
     `- 5: the schedule's dailySyncWorkflow triggered now; the largest history is ${details.fanout.largestHistory}. The worker is its own \`npm run worker\` process (both workers, Stripe rate limit 1,000/s); peak RSS is its VmHWM.`,
     '- 6: autocannon in a separate process; 1,000 distinct events, each processed once before the run, so every measured request verifies the signature and is answered as a duplicate.',
+    '- 7: pages of 100 upserted as syncTransactions writes them, alternating rounds with the change triggers on and off (fresh ids each round); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -94,3 +94,31 @@ export class ScheduleMissingError extends FcRefreshError {
     super(`no schedule ${scheduleId}; create it with \`fc-refresh schedules apply\``, { retryable: false });
   }
 }
+
+/** The change feed has no consumer of this name (`fc-refresh consumers add` registers one). */
+export class ConsumerNotRegisteredError extends InvalidInputError {
+  constructor(readonly consumer: string) {
+    super('consumer', `no change feed consumer ${consumer}; register it with \`fc-refresh consumers add ${consumer}\``);
+  }
+}
+
+/**
+ * The cursor cannot be continued from: `expired` (the changes after it were pruned, the consumer fell too far
+ * behind) or `unknown` (it is ahead of this feed: issued by another database, or one restored from a backup).
+ * Resync: read the current state from the fc_* tables, then sync from `resyncCursor` (the feed's head when this
+ * was thrown); changes committed while you read are delivered again, so apply them idempotently.
+ */
+export class CursorExpiredError extends FcRefreshError {
+  constructor(
+    readonly consumer: string,
+    readonly reason: 'expired' | 'unknown',
+    readonly resyncCursor: string,
+  ) {
+    super(
+      `cursor of consumer ${consumer} is ${reason === 'expired' ? 'expired: the changes after it were pruned' : 'unknown to this change feed'}; ` +
+        `resync: reload the current state from the fc_* tables, then sync with cursor ${resyncCursor} ` +
+        `(or \`fc-refresh consumers reset ${consumer}\`), applying repeated changes idempotently`,
+      { retryable: false },
+    );
+  }
+}

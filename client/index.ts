@@ -1,5 +1,6 @@
 // The only door other services use to refresh Financial Connections data: start, wait, inspect, cancel refreshes;
-// register accounts and manage their transaction subscriptions; apply and operate the daily sync schedule.
+// register accounts and manage their transaction subscriptions; apply and operate the daily sync schedule; read
+// the change feed (Postgres) and manage its consumers.
 export { connectTemporalClient } from './connect';
 export { startRefresh, type StartRefreshOptions, type StartedRefresh } from './start-refresh';
 export { refreshAndWait, waitForRefresh } from './wait-for-refresh';
@@ -31,6 +32,8 @@ export {
 export {
   AccountInactiveError,
   AccountNotRegisteredError,
+  ConsumerNotRegisteredError,
+  CursorExpiredError,
   FcRefreshError,
   InvalidInputError,
   RefreshFailedError,
@@ -44,3 +47,15 @@ export type { AccountState } from '../workflows/account-definitions';
 export type { AccountLifecycle } from '../common/stripe-account';
 export type { DailySyncResult } from '../workflows/sync-definitions';
 export * from './checks';
+export { ChangeFeed } from './change-feed';
+export type * from './change-types';
+export { registerConsumer, listConsumers, removeConsumer, resetConsumer, type ConsumerRegistration, type ConsumerReport } from './consumers';
+export { ensurePruneSchedule, pruneScheduleId } from './prune-schedule';
+export {
+  verifyNotificationSignature,
+  NotificationSignatureError,
+  NOTIFICATION_SIGNATURE_HEADER,
+  type SignatureProblem,
+} from '../common/notification-signature';
+export type { ChangesAvailableNotification } from '../activities/notify-consumer';
+export type { PruneCounts } from '../db/queries/retention';

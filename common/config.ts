@@ -48,6 +48,24 @@ const workflowBundleSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
+const days = (fallback: number) => z.coerce.number('must be a positive number of days').positive('must be a positive number of days').max(36_500).default(fallback);
+
+/** How long data is kept that the product no longer needs (README "Retention"); pruned daily and by `fc-refresh prune`. */
+const retentionSchema = z.object({
+  /** Change rows every registered consumer has read are kept this long. */
+  FC_CHANGES_RETENTION_DAYS: days(7),
+  /** Change rows older than this are pruned even when a consumer has not read them; that consumer must resync. */
+  FC_CHANGES_MAX_AGE_DAYS: days(30),
+  /** Owners of superseded ownership snapshots (not the account's current one), stored longer ago than this. */
+  FC_OWNERS_RETENTION_DAYS: days(30),
+  /** Payloads of processed Stripe events received longer ago than this (the row stays, for deduplication). */
+  FC_EVENT_PAYLOAD_RETENTION_DAYS: days(30),
+  /** Expected values (PII) of ownership verifications made longer ago than this (the result stays). */
+  FC_OWNERSHIP_CHECK_RETENTION_DAYS: days(30),
+  /** `true`: the worker creates the daily prune schedule when it does not exist. */
+  FC_PRUNE_SCHEDULE_ON_START: z.enum(['true', 'false'], 'must be true or false').default('true'),
+});
+
 export const configSections = {
   metrics: metricsSchema,
   temporal: temporalSchema,
@@ -55,6 +73,7 @@ export const configSections = {
   stripe: stripeSchema,
   webhook: webhookSchema,
   schedule: scheduleSchema,
+  retention: retentionSchema,
   workflowBundle: workflowBundleSchema,
 };
 

@@ -9,3 +9,8 @@ export function refreshWorkflowId(feature: Feature, accountId: string): string {
 export function accountWorkflowId(accountId: string): string {
   return `fc-account/${accountId}`;
 }
+
+/** The workflow that sends a change feed consumer its "changes available" notifications. */
+export function consumerWorkflowId(consumer: string): string {
+  return `fc-consumer/${consumer}`;
+}

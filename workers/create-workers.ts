@@ -2,12 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createDbActivities, createStripeActivities, type ActivityDeps } from '../activities';
 import { stripeTaskQueue } from '../common/task-queues';
+import type { RetentionAges } from '../db/queries/retention';
 
 export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Ages the daily retention job prunes by (default: the FC_*_RETENTION_DAYS defaults). */
+  retention?: RetentionAges;
   /** Stripe requests per second across every worker on this task queue (server-side limit). */
   stripeRequestsPerSecond: number;
   /** Pre-built workflow bundle (production, and tests: built once per run); else workflows/ is bundled at start. */
@@ -38,13 +41,16 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     ...common,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
-    activities: createDbActivities(setup.deps),
+    activities: createDbActivities({ ...setup.deps, ...(setup.retention ? { retention: setup.retention } : {}) }),
   });
   const stripeWorker = await Worker.create({
     ...common,
     taskQueue: stripeTaskQueue(setup.taskQueue),
     activities: createStripeActivities(setup.deps),
     maxTaskQueueActivitiesPerSecond: setup.stripeRequestsPerSecond,
+    // Cancellation reaches an activity only in a heartbeat's answer: paging activities heartbeat every page, and a
+    // short throttle lets a cancelled refresh stop paging Stripe within seconds instead of up to a minute.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
   return [workflowWorker, stripeWorker];
 }

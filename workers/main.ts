@@ -1,17 +1,21 @@
 // `npm run worker`: one process running the refresh workflows and activities, configured from the environment.
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { connectTemporalClient } from '../client/connect';
+import { ensurePruneSchedule, pruneScheduleId } from '../client/prune-schedule';
 import { loadConfigOrExit } from '../common/config';
 import { logger } from '../common/logger';
 import { createStripeClient } from '../common/stripe-client';
 import { stripeTaskQueue } from '../common/task-queues';
 import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
+import { retentionAgesOf } from '../db/queries/retention';
 import { createWorkers, runWorkers } from './create-workers';
+import { startChangeNotifier } from './change-notifier';
 import { applyDailySyncOnStart } from './daily-sync-on-start';
 import { sdkLogger } from './sdk-logger';
 import { chooseWorkflowBundle } from './workflow-code';
 
-const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'workflowBundle']);
+const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'retention', 'workflowBundle']);
 Runtime.install({
   logger: sdkLogger('INFO', { activityOnlyTaskQueue: stripeTaskQueue(config.TEMPORAL_TASK_QUEUE) }),
   ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
@@ -38,8 +42,14 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { stripe, pool },
     stripeRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
+    retention: retentionAgesOf(config),
   });
   await applyDailySyncOnStart(config);
+  const temporal = await connectTemporalClient(config);
+  if (config.FC_PRUNE_SCHEDULE_ON_START === 'true') {
+    logger.info({ scheduleId: pruneScheduleId(config.TEMPORAL_TASK_QUEUE), outcome: await ensurePruneSchedule(temporal, config.TEMPORAL_TASK_QUEUE) }, 'prune schedule');
+  }
+  const notifier = await startChangeNotifier({ databaseUrl: config.DATABASE_URL, pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
   logger.info(
     {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -53,6 +63,8 @@ try {
   try {
     await runWorkers(workers);
   } finally {
+    await notifier.stop();
+    await temporal.connection.close();
     await connection.close();
   }
   logger.info('worker stopped');

@@ -5,3 +5,5 @@ export { dailySyncWorkflow } from './daily-sync';
 export { syncBatchWorkflow } from './sync-batch';
 export { checkBalanceWorkflow } from './check-balance';
 export { verifyOwnershipWorkflow } from './verify-ownership';
+export { consumerNotificationsWorkflow } from './consumer-notifications';
+export { pruneRetainedDataWorkflow } from './prune-retained-data';

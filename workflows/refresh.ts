@@ -107,11 +107,9 @@ class RefreshSteps {
   private async settleWithNewer(completion: Completion): Promise<Ending | undefined> {
     const { run } = this;
     let ending = await this.settle(completion);
-    run.known = completion.refresh;
     for (let newer = run.newestUnknownCompletion(); ending && newer; newer = run.newestUnknownCompletion()) {
       run.status.attempts += 1;
       run.track(newer.refresh);
-      run.known = newer.refresh;
       ending = (await this.settle(newer)) ?? { outcome: 'failed', error: run.status.error ?? refreshFailed(this.input.feature) };
     }
     return ending;
@@ -156,7 +154,6 @@ class RefreshSteps {
             run.track(adopted.refresh);
             const settled = await this.settleWithNewer(adopted);
             if (settled) return this.finish(settled);
-            run.known = adopted.refresh;
             continue;
           }
           if (availability.next === null || run.remainingMs(Date.now()) <= 0) continue;
@@ -198,7 +195,6 @@ class RefreshSteps {
       run.track(completion.refresh);
       const settled = await this.settleWithNewer(completion);
       if (settled) return this.finish(settled);
-      run.known = completion.refresh;
       this.recheck.reset();
     }
   }
@@ -253,6 +249,8 @@ class RefreshSteps {
    */
   private async settle(completion: Completion): Promise<Ending | undefined> {
     const { run, input } = this;
+    // Known from here on, whatever happens while settling: only completions of newer refreshes are left to handle.
+    run.known = completion.refresh;
     if (completion.refresh.status === 'succeeded') {
       await this.record('storing');
       const verdict = await this.store(completion);

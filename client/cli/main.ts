@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { accountsCommand } from './accounts-command';
+import { changesCommand } from './changes-command';
 import { checkBalanceCommand } from './check-balance-command';
+import { consumersCommand } from './consumers-command';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes';
 import { migrateCommand } from './migrate-command';
+import { pruneCommand } from './prune-command';
 import { refreshCommand } from './refresh-command';
 import { schedulesCommand } from './schedules-command';
 import { setupCommand } from './setup-command';
@@ -23,6 +26,9 @@ const program = new Command('fc-refresh')
   .addCommand(schedulesCommand())
   .addCommand(checkBalanceCommand())
   .addCommand(verifyOwnershipCommand())
+  .addCommand(changesCommand())
+  .addCommand(consumersCommand())
+  .addCommand(pruneCommand())
   .addCommand(migrateCommand())
   .addCommand(setupCommand());
 

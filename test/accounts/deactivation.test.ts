@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getAccountState, subscribeTransactions } from '../../client/accounts';
 import { accountWorkflowId, refreshWorkflowId } from '../../common/workflow-ids';
 import { maybeRecordHistory } from '../helpers/histories';
 import { runDailySync, settleTransactionRefreshes, storedTransactions, truthTransactions } from '../helpers/sync';
 import { startStack, type Stack } from '../helpers/stack';
+import { waitPastLastRead } from '../helpers/wait-for-age';
 
 // Its own database: the daily sync covers every account stored, and this scenario counts them.
 let stack: Stack;
@@ -17,10 +17,10 @@ afterAll(async () => {
 
 /**
  * fc_accounts keeps the newest snapshot by when Stripe said it: an event's `created` (whole seconds) or the time of an
- * API read (milliseconds). A lifecycle event in the same second as a read of the account loses to that read, so the
- * scenario keeps each lifecycle change more than a second clear of the account's last read.
+ * API read (milliseconds). Each lifecycle change is made once the simulator's clock is past the second of the
+ * account's last read, so its event is newer than anything stored, whatever the guard does within a second.
  */
-const clearOfLastRead = (): Promise<void> => sleep(1_100);
+const clearOfLastRead = (accountId: string): Promise<void> => waitPastLastRead(stack.pool, stack.simulator, accountId);
 
 async function lifecycleOf(accountId: string): Promise<string | undefined> {
   return (await getAccountState(stack.client, accountId)).state?.lifecycle;
@@ -44,7 +44,7 @@ test("deactivation mid-run cancels the account's refresh and the daily sync skip
       return rows[0]?.status;
     }, { timeout: 10_000, interval: 50 })
     .toBe('pending');
-  await clearOfLastRead();
+  await clearOfLastRead(slow.id);
   await stack.simulator.deactivateAccount(slow.id);
 
   // The account workflow got the deactivation and cancelled the refresh; the run counts the account as skipped.
@@ -65,7 +65,7 @@ test("deactivation mid-run cancels the account's refresh and the daily sync skip
   expect(await storedTransactions(stack, slow.id)).toEqual([]);
 
   await stack.simulator.updateAccount(slow.id, { refreshLatencyMs: 50 });
-  await clearOfLastRead();
+  await clearOfLastRead(slow.id);
   await stack.simulator.reactivateAccount(slow.id);
   await stack.simulator.waitForWebhooksIdle();
   await expect.poll(() => lifecycleOf(slow.id)).toBe('active');

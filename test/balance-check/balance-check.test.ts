@@ -6,6 +6,7 @@ import type { BalanceCheckResult } from '../../workflows/balance-check-definitio
 import { fcRefresh } from '../helpers/cli';
 import { maybeRecordHistory } from '../helpers/histories';
 import { startStack, type Stack } from '../helpers/stack';
+import { waitUntilStoredIsStale } from '../helpers/wait-for-age';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -111,7 +112,7 @@ describe('freshness of the stored balance', () => {
     const accountId = await account({ balance: { current: { usd: 6000 }, available: { usd: 5500 } } });
     await check({ account: accountId });
     await stack.simulator.updateAccount(accountId, { balance: { current: { usd: 900 }, available: { usd: 800 } } });
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await waitUntilStoredIsStale(stack.pool, accountId, 'balance', 1);
     const result = await check({ account: accountId }, { maxAgeSeconds: 1 });
     expect(result).toMatchObject({ decision: 'insufficient', reason: 'available_below_amount' });
     expect(result.basis).toMatchObject({ data: 'refreshed', fresh: true });
@@ -121,7 +122,7 @@ describe('freshness of the stored balance', () => {
   test('cooldown longer than the deadline: decided on the stored balance and flagged stale', async () => {
     const accountId = await account({ balance: { current: { usd: 6000 }, available: { usd: 5500 } }, cooldownSeconds: { balance: 600 } });
     await check({ account: accountId });
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await waitUntilStoredIsStale(stack.pool, accountId, 'balance', 1);
     const result = await check({ account: accountId }, { maxAgeSeconds: 1, deadlineSeconds: 5 });
     expect(result).toMatchObject({ outcome: 'decided', decision: 'sufficient', reason: 'available_covers_amount' });
     expect(result.basis).toMatchObject({ data: 'stored', fresh: false, stale: true, staleReason: 'refresh_unavailable_before_deadline' });

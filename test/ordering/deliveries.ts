@@ -2,6 +2,7 @@
 // account as it was when that refresh completed, POSTed to the real receiver.
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
+import { expect } from 'vitest';
 import type { Feature } from '../../common/features';
 import { REFRESHED_EVENT } from '../../common/features';
 import { refreshWorkflowId } from '../../common/workflow-ids';
@@ -36,9 +37,13 @@ export async function deliver(stack: Stack, event: CapturedEvent): Promise<{ sta
   return { status: response.status, body: await response.json() };
 }
 
-/** The result of the refresh workflow now running (or last run) for the account and feature. */
+/** The result of the refresh workflow now running (or last run) for the account and feature, once it has closed for good. */
 export async function latestRunResult(stack: Stack, feature: Feature, accountId: string): Promise<RefreshResult> {
-  return (await stack.client.workflow.getHandle(refreshWorkflowId(feature, accountId)).result()) as RefreshResult;
+  const handle = stack.client.workflow.getHandle(refreshWorkflowId(feature, accountId));
+  const result = (await handle.result()) as RefreshResult;
+  // Ended, not handed on to another run (a run must never continue as new with nothing new to settle).
+  expect((await handle.describe()).status.name).toBe('COMPLETED');
+  return result;
 }
 
 /**

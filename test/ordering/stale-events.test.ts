@@ -135,6 +135,35 @@ describe('every refresh ends in a recorded terminal state', () => {
     }
   });
 
+  test('a cancelled refresh stops paging Stripe and never moves the cursor afterwards', async () => {
+    const account = await stack.simulator.createAccount({ transactionCount: 3_000 });
+    const listRoute = 'GET /v1/financial_connections/transactions';
+    await stack.simulator.setLatency([{ route: listRoute, minMs: 250, maxMs: 300 }]);
+    try {
+      const handle = await stack.client.workflow.start('refreshWorkflow', {
+        taskQueue: stack.taskQueue,
+        workflowId: refreshWorkflowId('transactions', account.id),
+        args: [{ accountId: account.id, feature: 'transactions', trigger: 'request', pollIntervalSeconds: { initial: 1, max: 2 } }],
+      });
+      await expect.poll(async () => (await stack.simulator.counters()).calls[listRoute] ?? 0, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow();
+      const pagesWhenClosed = (await stack.simulator.counters()).calls[listRoute] ?? 0;
+      expect(pagesWhenClosed).toBeLessThan(30);
+
+      // Closed only once its paging activity stopped: nothing is listed or written after that.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect((await stack.simulator.counters()).calls[listRoute]).toBe(pagesWhenClosed);
+      const cursor = await stack.pool.query('SELECT 1 FROM fc_transaction_cursors WHERE account_id = $1', [account.id]);
+      expect(cursor.rows).toEqual([]);
+      const { rows } = await stack.pool.query('SELECT status FROM fc_refreshes WHERE account_id = $1', [account.id]);
+      expect(rows).toEqual([{ status: 'cancelled' }]);
+    } finally {
+      await stack.simulator.setLatency([]);
+    }
+  });
+
   test('a refresh Stripe will not start before its deadline ends timed_out, recorded', async () => {
     const account = await stack.simulator.createAccount({ cooldownSeconds: { balance: 3_600 } });
     expect((await runRefresh(stack.client, stack.taskQueue, account.id, 'balance')).outcome).toBe('succeeded');

@@ -5,6 +5,7 @@ import type { OwnershipCheckResult } from '../../workflows/ownership-check-defin
 import { fcRefresh } from '../helpers/cli';
 import { historyText, maybeRecordHistory } from '../helpers/histories';
 import { startStack, type Stack } from '../helpers/stack';
+import { waitUntilStoredIsStale } from '../helpers/wait-for-age';
 
 let stack: Stack;
 let jointAccountId: string;
@@ -89,7 +90,7 @@ describe('realistic pairs against the stored owners (fresh: no refresh)', () => 
 test('older than max age: refreshed again and compared with the new snapshot', async () => {
   const accountId = (await stack.simulator.createAccount({ owners: [OWNERS[0]!] })).id;
   const first = await verify(accountId, { name: 'Jenny Rosen' });
-  await new Promise((resolve) => setTimeout(resolve, 2_100));
+  await waitUntilStoredIsStale(stack.pool, accountId, 'ownership', 1);
   const second = await verify(accountId, { name: 'Jenny Rosen' }, { maxAgeSeconds: 1 });
   expect(second).toMatchObject({ overall: 'match', basis: { data: 'refreshed', fresh: true }, refresh: { status: 'refreshed' } });
   expect(second.basis.ownershipId).not.toBe(first.basis.ownershipId);
@@ -99,7 +100,7 @@ test('older than max age: refreshed again and compared with the new snapshot', a
 test('cooldown longer than the deadline: compared with the stored ownership, flagged stale', async () => {
   const accountId = (await stack.simulator.createAccount({ owners: [OWNERS[0]!], cooldownSeconds: { ownership: 600 } })).id;
   await verify(accountId, { name: 'Jenny Rosen' });
-  await new Promise((resolve) => setTimeout(resolve, 2_100));
+  await waitUntilStoredIsStale(stack.pool, accountId, 'ownership', 1);
   const result = await verify(accountId, { name: 'Jenny Rosen' }, { maxAgeSeconds: 1, deadlineSeconds: 5 });
   expect(result).toMatchObject({ overall: 'match', basis: { data: 'stored', stale: true, staleReason: 'refresh_unavailable_before_deadline' } });
   expect(await ownershipRefreshesInitiated(accountId)).toBe(1);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatorControlError } from '../../simulator/control-client';
+import { routeKind } from '../../simulator/http/latency';
 import { startSimulator } from '../../simulator/server';
 import { startHarness, stripeFor, type Harness } from './helpers';
 
@@ -36,10 +37,14 @@ describe('per-route latency', () => {
     expect(await h.control.getLatency()).toEqual(rules);
     expect(await timed(() => h.stripe.financialConnections.accounts.list({ limit: 1 }))).toBeGreaterThanOrEqual(145);
     expect(await timed(() => h.stripe.financialConnections.transactions.list({ account: account.id }))).toBeGreaterThanOrEqual(295);
-    // retrieve has no rule: compare with the list page rather than with a wall-clock budget.
-    const retrieve = await timed(() => h.stripe.financialConnections.accounts.retrieve(account.id));
-    const list = await timed(() => h.stripe.financialConnections.accounts.list({ limit: 1 }));
-    expect(list).toBeGreaterThan(retrieve);
+  });
+
+  it('classifies routes: a GET ending in a path parameter retrieves, other GETs list, POSTs post', () => {
+    expect(routeKind('GET', '/v1/financial_connections/accounts/:id')).toBe('retrieve');
+    expect(routeKind('GET', '/v1/financial_connections/accounts')).toBe('list');
+    expect(routeKind('GET', '/v1/financial_connections/accounts/:id/owners')).toBe('list');
+    expect(routeKind('GET', '/v1/financial_connections/transactions')).toBe('list');
+    expect(routeKind('POST', '/v1/financial_connections/accounts/:id/refresh')).toBe('post');
   });
 
   it('matches POST routes by their "METHOD /route" key', async () => {

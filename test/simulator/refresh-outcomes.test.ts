@@ -58,7 +58,7 @@ describe('error hash (preview)', () => {
   });
 
   it('a refresh ended by deactivation fails with account_inactive', async () => {
-    const account = await h.control.createAccount({ refreshErrors: true, refreshLatencyMs: 300 });
+    const account = await h.control.createAccount({ refreshErrors: true, refreshLatencyMs: 1_000 });
     await fc().refresh(account.id, { features: ['transactions'] });
     await h.control.deactivateAccount(account.id);
     await h.control.waitForWebhooksIdle();

@@ -63,8 +63,6 @@ describe('delivery concurrency', () => {
     expect(got).toHaveLength(3);
     expect(new Set(got.map((e) => e.id)).size).toBe(1);
     expect(h.receiver.maxInFlight).toBe(3);
-    const arrivals = h.receiver.received.map((r) => r.receivedAt);
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(150);
     expect((await h.control.counters()).webhooks).toMatchObject({ concurrentCopies: 2, delivered: 3, attempts: 3 });
     const kinds = (await h.control.webhookDeliveries()).filter((d) => d.accountId === account.id).map((d) => d.kind);
     expect(kinds.sort()).toEqual(['concurrent', 'concurrent', 'original']);
