@@ -6,7 +6,8 @@
 # e.g.  docker build -t fc-refresh .
 #       docker run --env-file .env -p 4242:4242 fc-refresh node --import tsx webhooks/main.ts
 # Every process reads its settings from the environment (common/config.ts); nothing secret is baked in.
-# tsx runs the TypeScript sources directly, as `npm run worker` does, so there is no compile stage.
+# tsx runs the TypeScript sources directly, as `npm run worker` does; only the workflow code is built ahead of time
+# (dist/workflow-bundle.js, which production workers load instead of bundling on start).
 
 FROM node:20.20.2-bookworm-slim AS base
 WORKDIR /app
@@ -28,6 +29,7 @@ COPY --from=deps /app/node_modules ./node_modules
 # What gets copied is decided by .dockerignore (sources, manifests, tsconfig.json, the health check).
 # Files stay owned by root: the process can read its code but not change it.
 COPY . .
+RUN node --import tsx workers/build-workflow-bundle.ts
 # The base image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 4242

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { FailureType } from '../common/failure-types';
 import { loadCurrentOwnership } from '../db/queries/current-ownership';
 import { getFeatureRefreshedAt } from '../db/queries/feature-refreshed-at';
 import { completeOwnershipCheck, getOwnershipCheckRequest } from '../db/queries/ownership-checks';
@@ -34,7 +35,7 @@ export function createOwnershipCheckActivities({ pool }: Pick<ActivityDeps, 'poo
       const request = await getOwnershipCheckRequest(pool, input.checkId);
       if (!request || request.accountId !== input.accountId) {
         throw ApplicationFailure.create({
-          type: 'OwnershipCheckNotFound',
+          type: FailureType.OwnershipCheckNotFound,
           message: `no pending ownership check ${input.checkId} for ${input.accountId}`,
           nonRetryable: true,
         });

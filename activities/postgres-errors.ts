@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import pg from 'pg';
+import { postgresFailureType } from '../common/failure-types';
 
 /**
  * SQLSTATE classes that say the statement itself is wrong, so running it again fails again: 22 data exception,
@@ -12,7 +13,7 @@ const DETERMINISTIC_SQLSTATE_CLASSES = new Set(['22', '23', '42']);
 export function toPostgresFailure(err: unknown): unknown {
   if (!(err instanceof pg.DatabaseError) || !err.code || !DETERMINISTIC_SQLSTATE_CLASSES.has(err.code.slice(0, 2))) return err;
   return ApplicationFailure.create({
-    type: `Postgres:${err.code}`,
+    type: postgresFailureType(err.code),
     message: `Postgres refused the statement (${err.code}): ${err.message}`,
     nonRetryable: true,
     details: [{ code: err.code, constraint: err.constraint ?? null, table: err.table ?? null }],

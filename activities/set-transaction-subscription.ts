@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { FailureType } from '../common/failure-types';
 import { accountLifecycle, type AccountLifecycle } from '../common/stripe-account';
 import { upsertAccountSnapshot } from '../db/queries/accounts';
 import type { ActivityDeps } from './deps';
@@ -26,7 +27,7 @@ export function createSetTransactionSubscription({ stripe, pool }: ActivityDeps)
     } catch (err) {
       if (stripeCode(err) === 'financial_connections_account_inactive') {
         throw ApplicationFailure.create({
-          type: 'AccountInactive',
+          type: FailureType.AccountInactive,
           message: `${input.accountId} is inactive: Stripe refuses subscriptions on inactive accounts`,
           nonRetryable: true,
         });

@@ -1,26 +1,33 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import Stripe from 'stripe';
+import { stripeFailureType } from '../common/failure-types';
 
 /**
- * The one place Stripe errors become Temporal failures. Rate limits, Stripe outages and network errors are
- * thrown as they are, so the activity retry policy backs off and tries again. A request Stripe rejects
- * (bad id, missing permission, inactive account) will be rejected again: non-retryable, with Stripe's code.
+ * The one place Stripe errors become Temporal failures. A retryable error is thrown as it is, so the activity retry
+ * policy backs off and tries again; a request Stripe will reject again (bad id, missing permission, inactive
+ * account) becomes non-retryable, typed with Stripe's code.
  */
 export function toActivityFailure(err: unknown, context: { accountId: string; operation: string }): unknown {
-  if (!(err instanceof Stripe.errors.StripeError)) return err;
-  const retryable =
-    err instanceof Stripe.errors.StripeRateLimitError ||
-    err instanceof Stripe.errors.StripeAPIError ||
-    err instanceof Stripe.errors.StripeConnectionError ||
-    (err.statusCode !== undefined && err.statusCode >= 500) ||
-    err.statusCode === 409;
-  if (retryable) return err;
+  if (!(err instanceof Stripe.errors.StripeError) || isRetryable(err)) return err;
   return ApplicationFailure.create({
-    type: `Stripe:${err.code ?? err.type}`,
+    type: stripeFailureType(err.code ?? err.type),
     message: `${context.operation} ${context.accountId}: ${err.message}`,
     nonRetryable: true,
     details: [{ code: err.code ?? null, statusCode: err.statusCode ?? null, requestId: err.requestId ?? null }],
   });
+}
+
+/**
+ * stripe-node's own rule for its network retries (RequestSender `_shouldRetry`): no response at all, Stripe's
+ * `Stripe-Should-Retry` header when present, else 409 and 5xx. A rate limit is retried too, whatever the header:
+ * Stripe asks clients to back off and try again (https://docs.stripe.com/rate-limits), which the activity's
+ * retry policy does.
+ */
+function isRetryable(err: Stripe.errors.StripeError): boolean {
+  if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeRateLimitError) return true;
+  const shouldRetry = err.headers?.['stripe-should-retry'];
+  if (shouldRetry !== undefined) return shouldRetry === 'true';
+  return err.statusCode === 409 || (err.statusCode ?? 0) >= 500;
 }
 
 export function stripeCode(err: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import Stripe from 'stripe';
+import { FailureType } from '../common/failure-types';
 import { inTransaction } from '../db/pool';
 import { getStoredAccountSnapshot } from '../db/queries/accounts';
 import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state';
@@ -31,8 +32,6 @@ export interface SyncTransactionsInput {
   /** Its `last_attempted_at`: orders it against the refresh the stored cursor came from. */
   refreshAttemptedAt?: number;
 }
-
-export const UNKNOWN_TRANSACTION_CURSOR = 'UnknownTransactionCursor';
 
 /**
  * Fetches what changed since the stored cursor (`transaction_refresh[after]`, per the transactions doc) page by
@@ -100,7 +99,7 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
       // syncing forever: start over from the full list; the upserts make the repeat harmless.
       if (fromCursor && isUnknownCursor(err)) {
         await clearTransactionCursor(pool, input.accountId);
-        throw ApplicationFailure.create({ type: UNKNOWN_TRANSACTION_CURSOR, message: `cursor ${fromCursor} unknown to Stripe; resyncing ${input.accountId} in full` });
+        throw ApplicationFailure.create({ type: FailureType.UnknownTransactionCursor, message: `cursor ${fromCursor} unknown to Stripe; resyncing ${input.accountId} in full` });
       }
       throw toActivityFailure(err, { accountId: input.accountId, operation: 'sync transactions' });
     }

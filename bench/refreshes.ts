@@ -2,7 +2,7 @@ import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/
 import type { Feature } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../client/refresh-workflow-type';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import type { RefreshResult, RefreshWorkflowInput } from '../workflows/definitions';
 
 /** Starts a requested refresh the way client/start-refresh.ts does (same id, search attributes), minus its describe call. */

@@ -1,24 +1,23 @@
 // Linked accounts as other services see them: each is one long-running workflow (fc-account/<id>) that this module
 // starts, queries and updates. The client talks to Temporal only; Stripe is reached by the workflow's activities.
-import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { accountWorkflowId } from '../common/workflow-ids';
+import { ACCOUNT_WORKFLOW_TYPE, type AccountWorkflow } from '../common/workflow-types';
 import {
   accountStateQuery,
   subscribeTransactionsUpdate,
   unsubscribeTransactionsUpdate,
   type AccountState,
 } from '../workflows/account-definitions';
-import { ACCOUNT_WORKFLOW_TYPE, type AccountWorkflow } from './account-workflow-type';
 import { AccountInactiveError, AccountNotRegisteredError } from './errors';
+import { readLatestRun, type ExecutionState } from './latest-run';
+import { startOrJoin } from './start-or-join';
 import { toAccountError, toUnavailableError } from './temporal-errors';
 import { parseAccountId, parsePositiveInteger } from './validate';
 
-/** How long a running account workflow's worker gets to answer the state query. */
-const STATE_QUERY_DEADLINE_MS = 5_000;
 const ACCOUNT_WORKFLOW_ID_PREFIX = accountWorkflowId('');
 
-export type AccountExecutionState = Lowercase<WorkflowExecutionStatusName>;
+export type AccountExecutionState = ExecutionState;
 
 export interface RegisteredAccount {
   accountId: string;
@@ -51,25 +50,19 @@ export interface AccountListing {
 
 /**
  * Registers a linked account: starts its entity workflow, which loads the account from Stripe and from then on
- * follows its lifecycle events. A second registration joins the running workflow (USE_EXISTING); a nonce in the
- * memo tells the caller which happened, as the SDK returns the running run id either way.
+ * follows its lifecycle events. A second registration joins the running workflow (startOrJoin tells which).
  */
 export async function registerAccount(client: Client, options: { accountId: string; taskQueue: string }): Promise<RegisteredAccount> {
   const accountId = parseAccountId(options.accountId);
   const workflowId = accountWorkflowId(accountId);
-  const registrationNonce = randomUUID();
   try {
-    const handle = await client.workflow.start<AccountWorkflow>(ACCOUNT_WORKFLOW_TYPE, {
+    const { runId, joined } = await startOrJoin<AccountWorkflow>(client, ACCOUNT_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [{ accountId }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      memo: { registrationNonce },
       staticSummary: `linked account ${accountId}`,
     });
-    const runId = handle.firstExecutionRunId;
-    const execution = await client.workflow.getHandle(workflowId, runId).describe();
-    return { accountId, workflowId, runId, alreadyRegistered: execution.memo?.registrationNonce !== registrationNonce };
+    return { accountId, workflowId, runId, alreadyRegistered: joined };
   } catch (err) {
     throw toAccountError(err, accountId, 'register');
   }
@@ -80,29 +73,7 @@ export async function getAccountState(client: Client, accountId: string): Promis
   const account = parseAccountId(accountId);
   const workflowId = accountWorkflowId(account);
   try {
-    const execution = await client.workflow.getHandle(workflowId).describe();
-    const handle = client.workflow.getHandle<AccountWorkflow>(workflowId, execution.runId, { followRuns: false });
-    const state = execution.status.name.toLowerCase() as AccountExecutionState;
-    let report: Pick<AccountReport, 'state' | 'failure'> = { state: null, failure: null };
-    if (state === 'running') {
-      report.state = await client
-        .withDeadline(Date.now() + STATE_QUERY_DEADLINE_MS, () => handle.query(accountStateQuery))
-        .catch(() => null);
-    } else if (state === 'completed' || state === 'failed') {
-      report = await handle.result().then(
-        (result) => ({ state: result, failure: null }),
-        (err: unknown) => ({ state: null, failure: err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : String(err) }),
-      );
-    }
-    return {
-      accountId: account,
-      workflowId,
-      runId: execution.runId,
-      execution: state,
-      startedAt: execution.startTime,
-      closedAt: execution.closeTime ?? null,
-      ...report,
-    };
+    return { accountId: account, workflowId, ...(await readLatestRun<AccountWorkflow, AccountState>(client, workflowId, accountStateQuery)) };
   } catch (err) {
     throw toAccountError(err, account, 'show');
   }

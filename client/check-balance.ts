@@ -4,7 +4,7 @@ import { balanceCheckWorkflowId } from '../common/check-workflow-ids';
 import type { BalanceCheckResult, BalanceCheckTarget, CheckBalanceInput } from '../workflows/balance-check-definitions';
 import { CheckFailedError } from './check-errors';
 import { checkExecutionTimeout, DEFAULT_CHECK_DEADLINE_SECONDS, MAX_DEADLINE_SECONDS } from './check-timing';
-import { CHECK_BALANCE_WORKFLOW_TYPE, type CheckBalanceWorkflow } from './check-workflow-types';
+import { CHECK_BALANCE_WORKFLOW_TYPE, type CheckBalanceWorkflow } from '../common/workflow-types';
 import { InvalidInputError } from './errors';
 import { toUnavailableError } from './temporal-errors';
 import { parseAccountId } from './validate';

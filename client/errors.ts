@@ -1,4 +1,5 @@
 import type { Feature } from '../common/features';
+import type { AccountLifecycle } from '../common/stripe-account';
 import type { RefreshResult } from '../workflows/definitions';
 
 // One error hierarchy for every caller of client/: branch on the class, read what to act on from its fields.
@@ -80,7 +81,7 @@ export class AccountNotRegisteredError extends FcRefreshError {
 export class AccountInactiveError extends InvalidInputError {
   constructor(
     readonly accountId: string,
-    readonly lifecycle: 'inactive' | 'disconnected',
+    readonly lifecycle: Exclude<AccountLifecycle, 'active'>,
     action: string,
   ) {
     super('accountId', `cannot ${action} ${accountId}: the account is ${lifecycle}, and Stripe refuses subscriptions on inactive or disconnected accounts`);

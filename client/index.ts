@@ -43,7 +43,8 @@ export {
 } from './errors';
 export type { RefreshResult, RefreshStatus, RefreshOutcome, RefreshPhase } from '../workflows/definitions';
 export type { Feature } from '../common/features';
-export type { AccountLifecycleState, AccountState } from '../workflows/account-definitions';
+export type { AccountState } from '../workflows/account-definitions';
+export type { AccountLifecycle } from '../common/stripe-account';
 export type { DailySyncResult } from '../workflows/sync-definitions';
 export * from './checks';
 export { ChangeFeed } from './change-feed';

@@ -1,16 +1,14 @@
-import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { FEATURES, type Feature } from '../common/features';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import type { RefreshWorkflow } from '../common/workflow-types';
 import { refreshStatusQuery, type RefreshResult, type RefreshStatus } from '../workflows/definitions';
 import { RefreshNotFoundError } from './errors';
-import type { RefreshWorkflow } from './refresh-workflow-type';
+import { readLatestRun, type ExecutionState } from './latest-run';
 import { toFcRefreshError } from './temporal-errors';
 import { parseAccountId, parseFeature } from './validate';
 
-/** How long a running refresh's worker gets to answer the status query before the report goes without it. */
-const STATUS_QUERY_DEADLINE_MS = 5_000;
-
-export type RefreshExecutionState = Lowercase<WorkflowExecutionStatusName>;
+export type RefreshExecutionState = ExecutionState;
 
 export interface RefreshStatusReport {
   accountId: string;
@@ -52,28 +50,8 @@ export async function getRefreshStatus(
 async function reportOne(client: Client, accountId: string, feature: Feature): Promise<RefreshStatusReport> {
   const workflowId = refreshWorkflowId(feature, accountId);
   try {
-    const execution = await client.workflow.getHandle(workflowId).describe();
-    const handle = client.workflow.getHandle<RefreshWorkflow>(workflowId, execution.runId, { followRuns: false });
-    const state = execution.status.name.toLowerCase() as RefreshExecutionState;
-    let status: RefreshStatusReport['status'] = null;
-    if (state === 'running') {
-      // A running workflow with no live worker cannot answer; the report still says it is running.
-      status = await client
-        .withDeadline(Date.now() + STATUS_QUERY_DEADLINE_MS, () => handle.query(refreshStatusQuery))
-        .catch(() => null);
-    } else if (state === 'completed') {
-      status = await handle.result();
-    }
-    return {
-      accountId,
-      feature,
-      workflowId,
-      runId: execution.runId,
-      execution: state,
-      startedAt: execution.startTime,
-      closedAt: execution.closeTime ?? null,
-      status,
-    };
+    const { runId, execution, startedAt, closedAt, state } = await readLatestRun<RefreshWorkflow, RefreshStatus>(client, workflowId, refreshStatusQuery);
+    return { accountId, feature, workflowId, runId, execution, startedAt, closedAt, status: state };
   } catch (err) {
     throw toFcRefreshError(err, { accountId, feature });
   }

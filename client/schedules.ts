@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { DAILY_SYNC_WORKFLOW_TYPE, type DailySyncWorkflow } from '../common/workflow-types';
 import {
   dailySyncProgressQuery,
   emptyTotals,
@@ -11,10 +12,6 @@ import {
 } from '../workflows/sync-definitions';
 import { ScheduleMissingError } from './errors';
 import { toUnavailableError } from './temporal-errors';
-
-type DailySyncWorkflow = (input?: DailySyncInput) => Promise<DailySyncResult>;
-
-export const DAILY_SYNC_WORKFLOW_TYPE = 'dailySyncWorkflow';
 
 /**
  * One schedule per task queue: deployments sharing a namespace (or test files sharing a dev server) each get their

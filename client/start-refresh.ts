@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Feature } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import type { RefreshTrigger, RefreshWorkflowInput } from '../workflows/definitions';
-import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from './refresh-workflow-type';
+import { startOrJoin } from './start-or-join';
 import { toFcRefreshError } from './temporal-errors';
 import { parseAccountId, parseFeature, parsePositiveInteger } from './validate';
 
@@ -29,10 +29,7 @@ export interface StartedRefresh {
 
 /**
  * Starts a refresh, or joins the one already running for the same account and feature: the workflow id is
- * deterministic and the conflict policy is USE_EXISTING, so concurrent requests share one Stripe refresh.
- *
- * The SDK returns the same run id either way (it does not surface the server's `started` flag), so each start
- * carries a fresh nonce in its memo: a joined request finds another request's nonce on the running execution.
+ * deterministic, so concurrent requests share one Stripe refresh (startOrJoin).
  */
 export async function startRefresh(client: Client, options: StartRefreshOptions): Promise<StartedRefresh> {
   const accountId = parseAccountId(options.accountId);
@@ -47,14 +44,11 @@ export async function startRefresh(client: Client, options: StartRefreshOptions)
       : { completionTimeoutSeconds: parsePositiveInteger('completionTimeoutSeconds', options.completionTimeoutSeconds) }),
   };
   const workflowId = refreshWorkflowId(feature, accountId);
-  const startNonce = randomUUID();
   try {
-    const handle = await client.workflow.start<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
+    const { runId, joined } = await startOrJoin<RefreshWorkflow>(client, REFRESH_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      memo: { startNonce },
       typedSearchAttributes: [
         { key: FC_ACCOUNT_ID, value: accountId },
         { key: FC_FEATURE, value: feature },
@@ -62,9 +56,7 @@ export async function startRefresh(client: Client, options: StartRefreshOptions)
       ],
       staticSummary: `refresh ${feature} of ${accountId}`,
     });
-    const runId = handle.firstExecutionRunId;
-    const execution = await client.workflow.getHandle(workflowId, runId).describe();
-    return { accountId, feature, workflowId, runId, joined: execution.memo?.startNonce !== startNonce };
+    return { accountId, feature, workflowId, runId, joined };
   } catch (err) {
     throw toFcRefreshError(err, { accountId, feature });
   }

@@ -1,7 +1,8 @@
 import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types';
 import type { Feature } from '../common/features';
 import { AccountInactiveError, AccountNotRegisteredError, FcRefreshError, RefreshNotFoundError, TemporalUnavailableError } from './errors';
+import { failureOfType, innermostMessage } from './failure-chain';
 
 // The one place that turns Temporal SDK errors into the client's error hierarchy.
 
@@ -38,24 +39,10 @@ export function toAccountError(err: unknown, accountId: string, action: string):
   if (err instanceof FcRefreshError) return err;
   if (err instanceof WorkflowNotFoundError) return new AccountNotRegisteredError(accountId);
   if (err instanceof WorkflowUpdateFailedError) {
-    const inactive = failureOfType(err, 'AccountInactive');
+    const inactive = failureOfType(err, FailureType.AccountInactive);
     if (inactive) return new AccountInactiveError(accountId, inactive.details?.[0] === 'disconnected' ? 'disconnected' : 'inactive', action);
     return new FcRefreshError(`cannot ${action} ${accountId}: ${innermostMessage(err)}`, { retryable: false, cause: err });
   }
   if (isTemporalUnreachable(err)) return new TemporalUnavailableError(undefined, err);
   return err;
-}
-
-/** The first ApplicationFailure of `type` in the cause chain (an activity's failure arrives wrapped in ActivityFailure). */
-function failureOfType(err: Error, type: string): ApplicationFailure | undefined {
-  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure && cause.type === type) return cause;
-  }
-  return undefined;
-}
-
-function innermostMessage(err: Error): string {
-  let innermost = err;
-  while (innermost.cause instanceof Error) innermost = innermost.cause;
-  return innermost.message;
 }

@@ -1,12 +1,11 @@
 import { FEATURES, isFeature, type Feature } from '../common/features';
+import { isFcAccountId } from '../common/stripe-ids';
 import { InvalidInputError } from './errors';
 
 // Checked before anything reaches Temporal: a typo must fail fast, not start a workflow that Stripe rejects.
 
-const ACCOUNT_ID = /^fca_[A-Za-z0-9]+$/;
-
 export function parseAccountId(value: string): string {
-  if (!ACCOUNT_ID.test(value)) {
+  if (!isFcAccountId(value)) {
     throw new InvalidInputError('accountId', `"${value}" is not a Financial Connections account id (fca_…)`);
   }
   return value;

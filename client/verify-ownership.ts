@@ -6,7 +6,7 @@ import { insertOwnershipCheckRequest, type ExpectedOwnerValues } from '../db/que
 import type { OwnershipCheckResult, VerifyOwnershipInput } from '../workflows/ownership-check-definitions';
 import { CheckFailedError } from './check-errors';
 import { checkExecutionTimeout, DEFAULT_CHECK_DEADLINE_SECONDS, MAX_DEADLINE_SECONDS } from './check-timing';
-import { VERIFY_OWNERSHIP_WORKFLOW_TYPE, type VerifyOwnershipWorkflow } from './check-workflow-types';
+import { VERIFY_OWNERSHIP_WORKFLOW_TYPE, type VerifyOwnershipWorkflow } from '../common/workflow-types';
 import { InvalidInputError } from './errors';
 import { toUnavailableError } from './temporal-errors';
 import { parseAccountId } from './validate';

@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { RefreshResult } from '../workflows/definitions';
 import { RefreshFailedError } from './errors';
-import type { RefreshWorkflow } from './refresh-workflow-type';
+import type { RefreshWorkflow } from '../common/workflow-types';
 import { startRefresh, type StartedRefresh, type StartRefreshOptions } from './start-refresh';
 import { toFcRefreshError } from './temporal-errors';
 

@@ -1,3 +1,4 @@
+// Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 // Change feed cursors: opaque strings to consumers, a position in the feed (the seq of the last change read) here.
 // The prefix versions the format, so a cursor from elsewhere is refused instead of misread.
 const PREFIX = 'fcc1:';

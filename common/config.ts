@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { z } from 'zod';
 
 // Every process reads its settings from the environment once, at start, and refuses to run with a
@@ -41,6 +42,12 @@ const scheduleSchema = z.object({
   FC_DAILY_SYNC_APPLY_ON_START: z.enum(['true', 'false'], 'must be true or false').default('false'),
 });
 
+const workflowBundleSchema = z.object({
+  /** A prebuilt workflow bundle (`npm run build:workflows`); without it, production uses dist/workflow-bundle.js when built. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
 const days = (fallback: number) => z.coerce.number('must be a positive number of days').positive('must be a positive number of days').max(36_500).default(fallback);
 
 /** How long data is kept that the product no longer needs (README "Retention"); pruned daily and by `fc-refresh prune`. */
@@ -67,6 +74,7 @@ export const configSections = {
   webhook: webhookSchema,
   schedule: scheduleSchema,
   retention: retentionSchema,
+  workflowBundle: workflowBundleSchema,
 };
 
 type Sections = typeof configSections;

@@ -1,3 +1,4 @@
+// Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 // The three Financial Connections data features a refresh can target, and the names Stripe uses for each.
 export const FEATURES = ['balance', 'ownership', 'transactions'] as const;
 export type Feature = (typeof FEATURES)[number];

@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 // "Changes available" notifications are signed as Stripe signs webhooks: the header carries a timestamp and an

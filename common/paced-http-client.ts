@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 

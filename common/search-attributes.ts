@@ -1,3 +1,4 @@
+// Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 // Typed custom search attributes so the Web UI can filter refreshes by account, feature and status.

@@ -1,3 +1,4 @@
+// Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 import type Stripe from 'stripe';
 import { FEATURE_PERMISSION, REFRESH_FIELD, type Feature } from './features';
 import type { RefreshHash } from '../workflows/definitions';

@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import Stripe from 'stripe';
 import { PacedHttpClient } from './paced-http-client';
 

@@ -1,3 +1,4 @@
+// Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { ConfigOf } from './config';

@@ -1,3 +1,4 @@
+// Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 import type { Feature } from './features';
 
 // Readable, deterministic IDs: one refresh workflow per (feature, account) so duplicate requests join it.

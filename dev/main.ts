@@ -6,9 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { logger } from '../common/logger';
 import { createStripeClient } from '../common/stripe-client';
+import { stripeTaskQueue } from '../common/task-queues';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { startLocalPostgres } from '../db/local-postgres';
@@ -17,6 +18,7 @@ import { startSimulator } from '../simulator/server';
 import { DEFAULT_WEBHOOK_SECRET } from '../simulator/simulator';
 import { buildWebhookApp } from '../webhooks/app';
 import { createWorkers, runWorkers } from '../workers/create-workers';
+import { sdkLogger } from '../workers/sdk-logger';
 import { runDemoRefreshes } from './demo-refreshes';
 import { startLocalTemporal } from './local-temporal';
 
@@ -29,7 +31,7 @@ const stoppers: (() => Promise<unknown>)[] = [];
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   // SDK internals (bundler output, worker state changes) only when something is wrong: the summary below says the rest.
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${PORTS.metrics}` } } } });
+  Runtime.install({ logger: sdkLogger('WARN', { activityOnlyTaskQueue: stripeTaskQueue(taskQueue) }), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${PORTS.metrics}` } } } });
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {

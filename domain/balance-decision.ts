@@ -25,6 +25,7 @@
  * > institution calculated this balance. This isn't the same as the date and
  * > time of balance data retrieval.
  */
+import type { AccountLifecycle } from '../common/stripe-account';
 
 /** Balance as persisted from `financial_connections.account.balance`. Amounts are minor units keyed by currency. */
 export type StoredBalance = {
@@ -65,7 +66,7 @@ export type BalanceDecision = {
 
 export type SufficientFundsInput = {
   /** The account's status as last seen from Stripe; absent means active. */
-  accountStatus?: 'active' | 'inactive' | 'disconnected';
+  accountStatus?: AccountLifecycle;
   balance: StoredBalance | null;
   /** Debit amount in minor units (positive integer). */
   amount: number;

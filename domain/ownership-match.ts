@@ -13,6 +13,7 @@
  * The result carries indexes, statuses and scores only — never the names,
  * emails, phones or addresses themselves — so it can be logged and persisted.
  */
+import type { AccountLifecycle } from '../common/stripe-account';
 import { compareAddresses, normalizeAddress, type AddressInput } from './normalize-address';
 import { compareEmails, normalizeEmail } from './normalize-email';
 import { compareNames, normalizeName } from './normalize-name';
@@ -80,7 +81,7 @@ export type OwnershipMatchReason =
  */
 export function capForAccountStatus<T extends { overall: OwnershipOutcome; reason: OwnershipMatchReason }>(
   match: T,
-  accountStatus: 'active' | 'inactive' | 'disconnected',
+  accountStatus: AccountLifecycle,
 ): T {
   if (accountStatus === 'active') return match;
   return { ...match, overall: match.overall === 'match' ? 'review' : match.overall, reason: accountStatus === 'disconnected' ? 'account_disconnected' : 'account_inactive' };

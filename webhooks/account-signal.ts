@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { accountWorkflowId } from '../common/workflow-ids';
-import { accountEventSignal, type AccountEventSignal, type AccountWorkflowInput } from '../workflows/account-definitions';
+import { ACCOUNT_WORKFLOW_TYPE, type AccountWorkflow } from '../common/workflow-types';
+import { accountEventSignal, type AccountEventSignal } from '../workflows/account-definitions';
 
 const ACCOUNT_CREATED = 'financial_connections.account.created';
 
@@ -16,10 +17,10 @@ export async function signalAccountWorkflow(
   signal: AccountEventSignal,
 ): Promise<'signalled' | 'registered' | 'no_workflow'> {
   if (signal.type === ACCOUNT_CREATED) {
-    await temporal.workflow.signalWithStart('accountWorkflow', {
+    await temporal.workflow.signalWithStart<AccountWorkflow, [AccountEventSignal]>(ACCOUNT_WORKFLOW_TYPE, {
       workflowId: accountWorkflowId(accountId),
       taskQueue,
-      args: [{ accountId } satisfies AccountWorkflowInput],
+      args: [{ accountId }],
       signal: accountEventSignal,
       signalArgs: [signal],
     });

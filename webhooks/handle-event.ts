@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type Stripe from 'stripe';
 import { featureOfRefreshedEvent } from '../common/features';
 import type { FcAccount } from '../common/stripe-account';
+import { isFcAccountId } from '../common/stripe-ids';
 import { claimEvent, isEventClaimed, isEventProcessed, markEventFailed, markEventProcessed } from '../db/queries/events';
 import { ACCOUNT_LIFECYCLE_EVENTS, applyAccountLifecycleEvent } from './account-event';
 import { signalRefreshCompleted } from './refreshed-event';
@@ -72,13 +73,10 @@ async function actOn(deps: EventHandlingDeps, event: Stripe.Event, account: FcAc
   return 'ignored';
 }
 
-/** Stripe's account ids (fca_ and base62): what the client accepts, bounded so it fits workflow ids and indexes. */
-const FC_ACCOUNT_ID = /^fca_[A-Za-z0-9]{1,250}$/;
-
 /** The Financial Connections account an event carries as its object, if it carries one. */
 export function fcAccountOf(event: Stripe.Event): FcAccount | null {
   const object: { object?: unknown; id?: unknown } = event.data.object;
-  return object.object === 'financial_connections.account' && typeof object.id === 'string' && FC_ACCOUNT_ID.test(object.id)
+  return object.object === 'financial_connections.account' && typeof object.id === 'string' && isFcAccountId(object.id)
     ? (event.data.object as FcAccount)
     : null;
 }

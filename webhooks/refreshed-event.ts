@@ -3,7 +3,7 @@ import type { Feature } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
 import { refreshHashOf, type FcAccount } from '../common/stripe-account';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../client/refresh-workflow-type';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import { refreshCompletedSignal, type RefreshCompletedSignal } from '../workflows/definitions';
 
 /**

@@ -30,19 +30,17 @@ const envelopeSchema = z.object({
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
-/** Signatures older than this are refused as replays (Stripe's default tolerance). */
-const SIGNATURE_TOLERANCE_SECONDS = 300;
-
 /**
  * Verifies the signature over the exact bytes Stripe sent, then parses. Parsing first and re-serialising
- * would change the bytes and break the signature (https://docs.stripe.com/webhooks#verify-events).
+ * would change the bytes and break the signature (https://docs.stripe.com/webhooks#verify-events). Signatures older
+ * than the SDK's DEFAULT_TOLERANCE (five minutes) are refused as replays.
  */
 export function verifyStripeEvent(stripe: Stripe, rawBody: unknown, signature: string | string[] | undefined, secret: string): Stripe.Event {
   if (typeof signature !== 'string' || signature === '') throw new WebhookRejectedError('bad_signature', 'missing Stripe-Signature header');
   if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) throw new WebhookRejectedError('malformed', 'empty body');
   let event: Stripe.Event;
   try {
-    event = stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+    event = stripe.webhooks.constructEvent(rawBody, signature, secret, stripe.webhooks.DEFAULT_TOLERANCE);
   } catch (err) {
     if (err instanceof Stripe.errors.StripeSignatureVerificationError) {
       // The SDK's message continues with paragraphs of advice; its first line is the reason.

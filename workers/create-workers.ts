@@ -13,7 +13,7 @@ export interface WorkerSetup {
   retention?: RetentionAges;
   /** Stripe requests per second across every worker on this task queue (server-side limit). */
   stripeRequestsPerSecond: number;
-  /** Pre-built workflow bundle (tests build once per file); else the bundle is built from workflows/. */
+  /** Pre-built workflow bundle (production, and tests: built once per run); else workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra workflows' entry, e.g. account and schedule workflows living in the same index. */
   identity?: string;

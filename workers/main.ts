@@ -5,17 +5,21 @@ import { ensurePruneSchedule, pruneScheduleId } from '../client/prune-schedule';
 import { loadConfigOrExit } from '../common/config';
 import { logger } from '../common/logger';
 import { createStripeClient } from '../common/stripe-client';
+import { stripeTaskQueue } from '../common/task-queues';
 import { temporalConnectionOptions } from '../common/temporal-connection';
 import { createPool } from '../db/pool';
 import { retentionAgesOf } from '../db/queries/retention';
 import { createWorkers, runWorkers } from './create-workers';
 import { startChangeNotifier } from './change-notifier';
 import { applyDailySyncOnStart } from './daily-sync-on-start';
+import { sdkLogger } from './sdk-logger';
+import { chooseWorkflowBundle } from './workflow-code';
 
-const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'retention']);
-if (config.WORKER_METRICS_ADDRESS !== 'off') {
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
-}
+const config = loadConfigOrExit(['temporal', 'database', 'stripe', 'metrics', 'schedule', 'retention', 'workflowBundle']);
+Runtime.install({
+  logger: sdkLogger('INFO', { activityOnlyTaskQueue: stripeTaskQueue(config.TEMPORAL_TASK_QUEUE) }),
+  ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
+});
 const pool = createPool(config.DATABASE_URL);
 const stripe = createStripeClient({
   secretKey: config.STRIPE_SECRET_KEY,
@@ -30,7 +34,9 @@ try {
     ...(connectionOptions.tls !== undefined ? { tls: connectionOptions.tls } : {}),
     ...(connectionOptions.apiKey !== undefined ? { apiKey: connectionOptions.apiKey as string } : {}),
   });
+  const workflowBundle = chooseWorkflowBundle({ bundlePath: config.WORKFLOW_BUNDLE_PATH, production: config.NODE_ENV === 'production' });
   const workers = await createWorkers({
+    ...(workflowBundle ? { workflowBundle } : {}),
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -45,7 +51,13 @@ try {
   }
   const notifier = await startChangeNotifier({ databaseUrl: config.DATABASE_URL, pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      temporal: config.TEMPORAL_ADDRESS,
+      metrics: config.WORKER_METRICS_ADDRESS,
+      workflows: workflowBundle?.codePath ?? 'bundled at start',
+    },
     'worker started',
   );
   try {

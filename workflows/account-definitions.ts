@@ -1,12 +1,11 @@
 // The account entity workflow's contract: one long-running workflow per linked account knows its lifecycle
 // and subscriptions. Shared by the workflow, the webhook receiver and the client.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-
-export type AccountLifecycleState = 'active' | 'inactive' | 'disconnected';
+import type { AccountLifecycle } from '../common/stripe-account';
 
 export interface AccountState {
   accountId: string;
-  lifecycle: AccountLifecycleState;
+  lifecycle: AccountLifecycle;
   subscriptions: string[];
   /** `created` of the newest lifecycle event applied, unix seconds: older events never undo newer ones. */
   lastEventCreated: number;

@@ -13,22 +13,22 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { FEATURES } from '../common/features';
+import { FailureType } from '../common/failure-types';
+import type { AccountLifecycle } from '../common/stripe-account';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import {
   accountEventSignal,
   accountStateQuery,
   subscribeTransactionsUpdate,
   unsubscribeTransactionsUpdate,
   type AccountEventSignal,
-  type AccountLifecycleState,
   type AccountState,
   type AccountWorkflowInput,
 } from './account-definitions';
 import { accountActivities } from './activity-proxies';
-import type { refreshWorkflow } from './refresh';
+import { historyIsLong } from './history-limit';
 
-/** Continue-as-new well before history gets large; the server also suggests it. */
-const MAX_HISTORY_EVENTS = 2_000;
 /**
  * The refresh a subscribe call started is at most this old when the subscription child first looks: it is synced
  * (adopted while pending) rather than followed by another initiation, which Stripe would allow once it completed.
@@ -36,7 +36,7 @@ const MAX_HISTORY_EVENTS = 2_000;
 const SUBSCRIPTION_REFRESH_WINDOW_SECONDS = 15 * 60;
 const RECENT_EVENT_IDS = 200;
 
-const LIFECYCLE_OF_EVENT: Record<string, AccountLifecycleState | undefined> = {
+const LIFECYCLE_OF_EVENT: Record<string, AccountLifecycle | undefined> = {
   'financial_connections.account.deactivated': 'inactive',
   'financial_connections.account.reactivated': 'active',
   'financial_connections.account.disconnected': 'disconnected',
@@ -76,7 +76,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
   const refuseUnlessActive = (): void => {
     if (state.lifecycle !== 'active') {
       throw ApplicationFailure.create({
-        type: 'AccountInactive',
+        type: FailureType.AccountInactive,
         message: `${accountId} is ${state.lifecycle}: Stripe refuses subscriptions on inactive or disconnected accounts`,
         nonRetryable: true,
         // The client turns this into AccountInactiveError naming the lifecycle.
@@ -104,7 +104,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
 
   async function followSubscriptionRefresh(): Promise<void> {
     try {
-      await startChild<typeof refreshWorkflow>('refreshWorkflow', {
+      await startChild<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
         workflowId: refreshWorkflowId('transactions', accountId),
         args: [{ accountId, feature: 'transactions', trigger: 'subscription', syncIfRefreshedWithinSeconds: SUBSCRIPTION_REFRESH_WINDOW_SECONDS }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -129,16 +129,14 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
   if (!loaded) {
     const account = await acts.stripe.loadAccount({ accountId });
     if (!account.found) {
-      throw ApplicationFailure.create({ type: 'AccountNotFound', message: `no Financial Connections account ${accountId}`, nonRetryable: true });
+      throw ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `no Financial Connections account ${accountId}`, nonRetryable: true });
     }
     state.lifecycle = account.lifecycle;
     state.subscriptions = account.subscriptions;
     loaded = true;
   }
 
-  await condition(
-    () => state.lifecycle === 'disconnected' || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS,
-  );
+  await condition(() => state.lifecycle === 'disconnected' || historyIsLong());
   // Let in-flight updates and signal handlers finish before closing or handing over to the next run.
   await condition(allHandlersFinished);
   if (state.lifecycle === 'disconnected') return state; // terminal: the data stays, marked disconnected

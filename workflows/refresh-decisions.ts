@@ -1,12 +1,13 @@
 // The refresh workflow's decisions, as pure functions of what it has learnt: table-tested in
 // test/workflows/refresh-decisions.test.ts, so workflows/refresh.ts reads as the lifecycle alone.
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import type { AccountLifecycle } from '../common/stripe-account';
 import type { RefreshError, RefreshHash, RefreshOutcome } from './definitions';
 
 /** What the account's state says before anything is initiated. */
 export interface AccountStateFacts {
   found: boolean;
-  lifecycle: 'active' | 'inactive' | 'disconnected';
+  lifecycle: AccountLifecycle;
   hasPermission: boolean;
 }
 

@@ -3,15 +3,16 @@
 import { ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import { refreshActivities } from './activity-proxies';
+import { Backoff } from './backoff';
 import type { FreshDataStatus, RefreshAttempt } from './check-definitions';
 import type { RefreshOutcome, RefreshResult, RefreshWorkflowInput } from './definitions';
-import type { refreshWorkflow } from './refresh';
 
 /** As the refresh workflow's first look: the stored account snapshot when younger than this, else Stripe. */
 const STATE_MAX_AGE_SECONDS = 60;
 /** How often a joined refresh is looked for in Postgres: it is another caller's workflow, so it cannot be awaited. */
-const JOIN_POLL_MS = { initial: 1_000, max: 15_000 };
+const JOIN_POLL_SECONDS = { initial: 1, max: 15 };
 
 const STATUS_OF_OUTCOME: Record<RefreshOutcome, FreshDataStatus> = {
   succeeded: 'refreshed',
@@ -64,22 +65,22 @@ export async function refreshForCheck(options: RefreshForCheckOptions): Promise<
   const next = state.refresh && state.refresh.status !== 'pending' ? state.refresh.nextRefreshAvailableAt : null;
   if (next !== null && next * 1000 > deadlineAtMs) return ended('refresh_unavailable_before_deadline', { nextRefreshAvailableAt: next });
 
-  let pollMs = JOIN_POLL_MS.initial;
+  const joinPoll = new Backoff(JOIN_POLL_SECONDS.initial, JOIN_POLL_SECONDS.max);
   for (;;) {
     const remainingMs = deadlineAtMs - Date.now();
     if (remainingMs <= 0) return ended('deadline_reached');
     const child = await startRefreshChild(workflowId, { accountId, feature, trigger: 'request' });
     if (child === 'already_running') {
       joined = true;
-      await sleep(Math.min(pollMs, remainingMs));
-      pollMs = Math.min(pollMs * 2, JOIN_POLL_MS.max);
+      const gapMs = Math.min(joinPoll.take() * 1000, remainingMs);
+      await sleep(gapMs, { summary: `joined the running ${feature} refresh; looking for its data in ${Math.ceil(gapMs / 1000)}s` });
       if (await db.hasStoredSince({ accountId, feature, sinceMs: options.checkStartedAtMs })) return ended('refreshed');
       // Still running, or it ended without storing anything: the next start attempt tells which.
       continue;
     }
     let result: RefreshResult | 'deadline';
     try {
-      result = await Promise.race([child.result(), sleep(remainingMs).then(() => 'deadline' as const)]);
+      result = await Promise.race([child.result(), sleep(remainingMs, { summary: `the check's deadline for fresh ${feature} data` }).then(() => 'deadline' as const)]);
     } catch (err) {
       // The refresh execution itself was cancelled, terminated or failed: no data came of it.
       if (err instanceof ChildWorkflowFailure) return ended('refresh_not_succeeded');
@@ -90,9 +91,9 @@ export async function refreshForCheck(options: RefreshForCheckOptions): Promise<
   }
 }
 
-async function startRefreshChild(workflowId: string, input: RefreshWorkflowInput): Promise<ChildWorkflowHandle<typeof refreshWorkflow> | 'already_running'> {
+async function startRefreshChild(workflowId: string, input: RefreshWorkflowInput): Promise<ChildWorkflowHandle<RefreshWorkflow> | 'already_running'> {
   try {
-    return await startChild<typeof refreshWorkflow>('refreshWorkflow', {
+    return await startChild<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
       workflowId,
       args: [input],
       parentClosePolicy: 'ABANDON',

@@ -24,11 +24,11 @@ import {
   refreshStatusQuery,
   type RefreshError,
   type RefreshHash,
-  type RefreshOutcome,
   type RefreshPhase,
   type RefreshResult,
   type RefreshWorkflowInput,
 } from './definitions';
+import { historyIsLong } from './history-limit';
 import { legacyRefreshWorkflow } from './legacy/refresh-v1';
 import { RefreshRun } from './refresh-run';
 import {
@@ -51,8 +51,6 @@ const DEFAULTS = {
   stateMaxAgeSeconds: 60,
   /** Re-check gap when Stripe did not initiate, or reports no next availability after a completed refresh. */
   recheckSeconds: { initial: 5, max: 300 },
-  /** A refresh still looping past this many history events continues as new (Temporal's limit is 51,200). */
-  maxHistoryEvents: 2_000,
 };
 
 const unixNow = (): number => Math.floor(Date.now() / 1000);
@@ -94,7 +92,7 @@ class RefreshSteps {
    * meanwhile) and initiates nothing.
    */
   async settleDelivered(): Promise<RefreshResult> {
-    await condition(() => this.run.hasCompletions(), '1 minute');
+    await condition(() => this.run.hasCompletions(), '1 minute', { summary: `waiting for the ${REFRESHED_EVENT[this.input.feature]} that started this run` });
     const delivered = this.run.newestUnknownCompletion();
     if (!delivered) return this.finish({ outcome: 'timed_out', error: { code: 'no_event', message: 'started for a webhook that never arrived' } });
     this.run.status.attempts += 1;
@@ -121,8 +119,7 @@ class RefreshSteps {
     const { run, input } = this;
     for (let firstLook = input.carried === undefined; ; firstLook = false) {
       if (run.remainingMs(Date.now()) <= 0) return this.finish({ outcome: 'timed_out', error: DEADLINE_ERROR });
-      const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength > DEFAULTS.maxHistoryEvents) {
+      if (historyIsLong()) {
         return continueAsNew<typeof refreshWorkflow>({ ...input, carried: run.carryOver(this.recheck.currentSeconds) });
       }
 

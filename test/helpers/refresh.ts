@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Feature } from '../../common/features';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../../common/workflow-types';
 import type { RefreshResult, RefreshWorkflowInput } from '../../workflows/definitions';
 
 /** Test defaults: poll quickly so a lost webhook costs seconds, not minutes. */
@@ -14,11 +15,11 @@ export async function runRefresh(
   feature: Feature,
   extra: Partial<RefreshWorkflowInput> = {},
 ): Promise<RefreshResult> {
-  const handle = await client.workflow.start('refreshWorkflow', {
+  const handle = await client.workflow.start<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: refreshWorkflowId(feature, accountId),
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ accountId, feature, trigger: 'request', pollIntervalSeconds: FAST_POLL, ...extra } satisfies RefreshWorkflowInput],
   });
-  return (await handle.result()) as RefreshResult;
+  return handle.result();
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { DAILY_SYNC_WORKFLOW_TYPE, type DailySyncWorkflow } from '../../common/workflow-types';
 import type { DailySyncInput, DailySyncResult } from '../../workflows/sync-definitions';
 import type { Stack } from './stack';
 
@@ -66,12 +67,10 @@ export async function settleTransactionRefreshes(stack: Stack, accountId: string
   }
 }
 
-type DailySyncWorkflow = (input: DailySyncInput) => Promise<DailySyncResult>;
-
 /** Runs the daily sync workflow now, as the schedule would, and waits for its result. */
 export async function runDailySync(stack: Stack, input: DailySyncInput = {}): Promise<DailySyncResult & { workflowId: string }> {
   const workflowId = `fc-refresh/daily-sync/${stack.taskQueue}/test-${randomBytes(4).toString('hex')}`;
-  const result = await stack.client.workflow.execute<DailySyncWorkflow>('dailySyncWorkflow', { taskQueue: stack.taskQueue, workflowId, args: [input] });
+  const result = await stack.client.workflow.execute<DailySyncWorkflow>(DAILY_SYNC_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId, args: [input] });
   return { ...result, workflowId };
 }
 

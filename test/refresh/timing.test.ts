@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
 import { refreshStatusQuery } from '../../workflows/definitions';
 import { maybeRecordHistory } from '../helpers/histories';
 import { FAST_POLL, runRefresh } from '../helpers/refresh';
@@ -20,7 +21,7 @@ test('cooldown: no refresh call reaches Stripe before next_refresh_available_at'
   const availableAt = first.nextRefreshAvailableAt as number;
   expect(availableAt).toBeGreaterThan(Date.now() / 1000);
 
-  const handle = await stack.client.workflow.start('refreshWorkflow', {
+  const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
     taskQueue: stack.taskQueue,
     workflowId: refreshWorkflowId('balance', account.id),
     args: [{ accountId: account.id, feature: 'balance', trigger: 'request', pollIntervalSeconds: FAST_POLL }],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
 import type { RefreshResult } from '../../workflows/definitions';
 import { FAST_POLL } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
@@ -18,7 +19,7 @@ test('worker killed mid-wait and restarted: the refresh completes, initiated onc
   const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: stack.taskQueue, DATABASE_URL: stack.databaseUrl, STRIPE_API_BASE: stack.simulatorUrl };
   const account = await stack.simulator.createAccount({ transactionCount: 300, refreshLatencyMs: 4000 });
   const first = await startWorkerProcess(env);
-  const handle = await stack.client.workflow.start('refreshWorkflow', {
+  const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
     taskQueue: stack.taskQueue,
     workflowId: refreshWorkflowId('transactions', account.id),
     args: [{ accountId: account.id, feature: 'transactions', trigger: 'request', pollIntervalSeconds: FAST_POLL }],

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { accountWorkflowId } from '../../common/workflow-ids';
+import { ACCOUNT_WORKFLOW_TYPE } from '../../common/workflow-types';
 import { accountEventsQuery } from './fixtures/workflows';
 import { uniqueAccountId } from './support/fixture-worker';
 import { useWebhookTestBed } from './support/test-bed';
@@ -29,7 +30,7 @@ describe('account lifecycle webhooks update fc_accounts', () => {
 
   test('a disconnection is stored and the running account workflow is told', async () => {
     const accountId = uniqueAccountId();
-    const accountWorkflow = await bed.client.workflow.start('accountWorkflow', { workflowId: accountWorkflowId(accountId), taskQueue: bed.taskQueue });
+    const accountWorkflow = await bed.client.workflow.start(ACCOUNT_WORKFLOW_TYPE, { workflowId: accountWorkflowId(accountId), taskQueue: bed.taskQueue });
     const event = stripeEvent('financial_connections.account.disconnected', fcAccount(accountId, { status: 'disconnected' }));
 
     const response = await deliver(bed.baseUrl, event.payload, signatureFor(event.payload));

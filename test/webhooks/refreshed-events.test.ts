@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, test } from 'vitest';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../../common/search-attributes';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
 import { receivedQuery } from './fixtures/workflows';
 import { uniqueAccountId } from './support/fixture-worker';
 import { useWebhookTestBed } from './support/test-bed';
@@ -56,7 +57,7 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
   test('while a requested refresh is running, the event signals that run instead of starting another', async () => {
     const accountId = uniqueAccountId();
     const workflowId = refreshWorkflowId('transactions', accountId);
-    const running = await bed.client.workflow.start('refreshWorkflow', {
+    const running = await bed.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: bed.taskQueue,
       args: [{ accountId, feature: 'transactions', trigger: 'request' }],
