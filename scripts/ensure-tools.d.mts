@@ -6,7 +6,8 @@ export declare const TEMPORAL_SERVER_VERSION: string;
 export interface TemporalClusterToolPaths {
   server: string;
   sqlTool: string;
-  schemaDir: { persistence: string; visibility: string };
+  /** The release's schema/postgresql/v12 folder. */
+  schemaRoot: string;
 }
 export declare function temporalClusterToolPaths(): TemporalClusterToolPaths;
 export declare function ensureTemporalClusterTools(options?: { log?: (message: string) => void }): Promise<TemporalClusterToolPaths>;

@@ -98,16 +98,16 @@ async function goInstall(go, packages, gobin, log) {
  * the pinned server release, all under the git-ignored .tools/.
  */
 export function temporalClusterToolPaths() {
-  const schemaRoot = join(toolsDir, `temporal-schema-${TEMPORAL_SERVER_VERSION}`, 'postgresql', 'v12');
   return {
     server: join(toolsBin, `temporal-server-${TEMPORAL_SERVER_VERSION}`),
     sqlTool: join(toolsBin, `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`),
-    schemaDir: { persistence: join(schemaRoot, 'temporal', 'versioned'), visibility: join(schemaRoot, 'visibility', 'versioned') },
+    // schema/postgresql/v12 of the module: temporal/versioned and visibility/versioned
+    schemaRoot: join(toolsDir, `temporal-schema-${TEMPORAL_SERVER_VERSION}`, 'postgresql', 'v12'),
   };
 }
 
 function clusterToolsPresent(paths) {
-  return isExecutable(paths.server) && isExecutable(paths.sqlTool) && existsSync(paths.schemaDir.persistence) && existsSync(paths.schemaDir.visibility);
+  return isExecutable(paths.server) && isExecutable(paths.sqlTool) && existsSync(join(paths.schemaRoot, 'temporal', 'versioned')) && existsSync(join(paths.schemaRoot, 'visibility', 'versioned'));
 }
 
 /**
@@ -129,10 +129,9 @@ export async function ensureTemporalClusterTools({ log = (m) => process.stderr.w
     if (code !== 0) throw new Error(`go install of ${serverModule} failed (exit ${code})`);
     const moduleDir = join(spawnSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim(), serverModule);
     cpSync(join(moduleDir, 'schema', 'postgresql', 'v12'), join(staging, 'schema'), { recursive: true });
-    const schemaRoot = dirname(dirname(paths.schemaDir.persistence));
-    rmSync(schemaRoot, { recursive: true, force: true });
-    mkdirSync(dirname(schemaRoot), { recursive: true });
-    renameSync(join(staging, 'schema'), schemaRoot);
+    rmSync(paths.schemaRoot, { recursive: true, force: true });
+    mkdirSync(dirname(paths.schemaRoot), { recursive: true });
+    renameSync(join(staging, 'schema'), paths.schemaRoot);
     mkdirSync(toolsBin, { recursive: true });
     renameSync(join(staging, 'server'), paths.server);
     renameSync(join(staging, 'sql'), paths.sqlTool);
