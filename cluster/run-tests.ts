@@ -2,7 +2,7 @@
 // instead of the dev server, on a throwaway embedded Postgres (or DATABASE_URL's server), then everything stops.
 // Exits with vitest's code. CI runs one representative end-to-end file this way (.ci/run).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hydratePostgresBinaries } from '../scripts/ensure-tools.mjs';
@@ -22,6 +22,8 @@ let postgres: ClusterPostgres | undefined;
 let cluster: TemporalCluster | undefined;
 let vitest: ChildProcess | undefined;
 const dataDir = await mkdtemp(join(tmpdir(), 'fc-refresh-cluster-'));
+// mkdtemp makes it private to this user; Postgres, which runs as its own user when this one is root, must enter it.
+await chmod(dataDir, 0o755);
 
 async function shutdown(exitCode: number): Promise<never> {
   await cluster?.stop();
