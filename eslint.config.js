@@ -32,6 +32,8 @@ const NODE_ONLY_COMMON = [
   'common/notification-signature.ts',
   'common/stripe-client.ts',
   'common/paced-http-client.ts',
+  'common/request-budget.ts',
+  'common/fleet-request-budget.ts',
   'common/temporal-connection.ts',
 ];
 

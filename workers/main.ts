@@ -4,6 +4,7 @@ import { connectTemporalClient } from '../client/connect';
 import { ensurePruneSchedule, pruneScheduleId } from '../client/prune-schedule';
 import { loadConfigOrExit } from '../common/config';
 import { logger } from '../common/logger';
+import { FleetRequestBudget, stripeBudgetKey } from '../common/fleet-request-budget';
 import { createStripeClient } from '../common/stripe-client';
 import { stripeTaskQueue } from '../common/task-queues';
 import { temporalConnectionOptions } from '../common/temporal-connection';
@@ -21,10 +22,11 @@ Runtime.install({
   ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
 });
 const pool = createPool(config.DATABASE_URL);
+// Every worker sharing the Stripe key draws on one budget in Postgres: the fleet together keeps the limit.
 const stripe = createStripeClient({
   secretKey: config.STRIPE_SECRET_KEY,
   apiBase: config.STRIPE_API_BASE,
-  maxRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
+  requestBudget: new FleetRequestBudget(pool, stripeBudgetKey(config.STRIPE_SECRET_KEY), config.STRIPE_MAX_REQUESTS_PER_SECOND),
 });
 
 try {

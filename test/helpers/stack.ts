@@ -8,6 +8,7 @@ import { createStripeClient } from '../../common/stripe-client';
 import { createPool } from '../../db/pool';
 import { startSimulator } from '../../simulator/server';
 import type { SimulatorControl } from '../../simulator/control-client';
+import type { Simulator } from '../../simulator/simulator';
 import { buildWebhookApp } from '../../webhooks/app';
 import { createWorkers } from '../../workers/create-workers';
 import { createTestDatabase } from './database';
@@ -21,6 +22,8 @@ export interface Stack {
   databaseUrl: string;
   stripe: Stripe;
   simulator: SimulatorControl;
+  /** The simulated world itself (in this process), for what the control API does not report. */
+  simulatorWorld: Simulator;
   simulatorUrl: string;
   webhookUrl: string;
   webhookSecret: string;
@@ -94,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     databaseUrl,
     stripe,
     simulator: simulator.control,
+    simulatorWorld: simulator.simulator,
     simulatorUrl: simulator.url,
     webhookUrl,
     webhookSecret,
