@@ -41,7 +41,8 @@ export function createStoreBalance({ stripe, pool }: ActivityDeps) {
     const balance = account?.balance ?? null;
     return inTransaction(pool, async (client) => {
       const verdict = await settleFeatureRefresh(client, {
-        accountId: input.accountId, feature: 'balance', lastAttemptedAt: produced, refreshId: null, status: 'succeeded', error: null, settledBy: settlingRun(),
+        // The balance's as_of tells two refreshes of the same second apart.
+        accountId: input.accountId, feature: 'balance', lastAttemptedAt: produced, refreshId: String(balance?.as_of ?? ''), status: 'succeeded', error: null, settledBy: settlingRun(),
       });
       if (verdict !== 'applied') return { verdict, currencies: 0, asOf: balance?.as_of ?? null, source };
       const stored = await storeBalanceRows(client, input.accountId, balance, produced);

@@ -44,7 +44,8 @@ export function createStoreOwnership({ stripe, pool }: ActivityDeps) {
     const settledBy = settlingRun();
     try {
       const produced = (resumed?.refreshAttemptedAt === undefined ? null : resumed) ?? (await producedOwnership(input.eventId)) ?? (await retrieveOwnership(input.accountId, input.refresh));
-      const early = await isSettleable(pool, input.accountId, 'ownership', { lastAttemptedAt: produced.refreshAttemptedAt, refreshId: null, settledBy });
+      // The ownership id tells two refreshes of the same second apart.
+      const early = await isSettleable(pool, input.accountId, 'ownership', { lastAttemptedAt: produced.refreshAttemptedAt, refreshId: produced.ownershipId, settledBy });
       if (early !== 'applied') return { verdict: early, ownershipId: produced.ownershipId, owners: 0 };
       const { ownershipId } = produced;
       let owners = resumed?.owners ?? 0;
@@ -68,7 +69,7 @@ export function createStoreOwnership({ stripe, pool }: ActivityDeps) {
       stopIfCancelled(context);
       const verdict = await inTransaction(pool, async (client) => {
         const settled = await settleFeatureRefresh(client, {
-          accountId: input.accountId, feature: 'ownership', lastAttemptedAt: produced.refreshAttemptedAt, refreshId: null,
+          accountId: input.accountId, feature: 'ownership', lastAttemptedAt: produced.refreshAttemptedAt, refreshId: ownershipId,
           status: 'succeeded', error: null, settledBy,
         });
         if (settled === 'applied') await setCurrentOwnership(client, input.accountId, ownershipId, produced.refreshAttemptedAt);

@@ -10,7 +10,8 @@ CREATE TABLE fc_feature_state (
   account_id        text NOT NULL,
   feature           text NOT NULL CHECK (feature IN ('balance', 'ownership', 'transactions')),
   last_attempted_at timestamptz NOT NULL,          -- Stripe's last_attempted_at of that refresh
-  refresh_id        text NOT NULL DEFAULT '',      -- transaction_refresh id; '' for balance and ownership
+  refresh_id        text NOT NULL DEFAULT '',      -- what tells refreshes of one second apart: the transaction refresh
+                                                   -- id, the ownership id, the balance's as_of; '' when unknown
   status            text NOT NULL CHECK (status IN ('succeeded', 'failed')),
   error             jsonb,
   settled_by        text NOT NULL,                 -- workflow id/run that settled it (a retry of that run re-applies)
@@ -18,12 +19,14 @@ CREATE TABLE fc_feature_state (
   PRIMARY KEY (account_id, feature)
 );
 
--- Whether `incoming` (a refresh's last_attempted_at and id) is at least as new as `stored`: Stripe's order.
+-- Whether `incoming` (a refresh's last_attempted_at and id) is newer than `stored`: Stripe's order. Its timestamps
+-- have one-second resolution, so two different refreshes attempted in the same second (told apart by their id) are
+-- ordered by arrival: the later one to settle wins. The same refresh (same second and id) is not newer.
 CREATE FUNCTION fc_refresh_is_newer(stored_at timestamptz, stored_id text, incoming_at timestamptz, incoming_id text)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-  -- Ids compare byte-wise (COLLATE "C"), as the activities compare them in TypeScript.
   SELECT stored_at IS NULL
-      OR (stored_at, coalesce(stored_id, '') COLLATE "C") < (incoming_at, coalesce(incoming_id, '') COLLATE "C")
+      OR stored_at < incoming_at
+      OR (stored_at = incoming_at AND coalesce(stored_id, '') <> coalesce(incoming_id, ''))
 $$;
 
 -- Rank of a refresh hash within Stripe's order: (last_attempted_at, completed after pending).

@@ -1,7 +1,10 @@
 import type { Queryable } from '../pool';
 import { toTimestamp } from '../pool';
 
-/** A refresh as Stripe orders them: `last_attempted_at` (unix seconds), then its id (transactions only). */
+/**
+ * A refresh as Stripe orders them: `last_attempted_at` (unix seconds); `refreshId` tells two refreshes of the same
+ * second apart (the transaction refresh id, the ownership id, the balance's as_of).
+ */
 export interface RefreshKey {
   lastAttemptedAt: number;
   refreshId: string | null;
@@ -68,24 +71,8 @@ export async function isSettleable(db: Queryable, accountId: string, feature: st
   );
   const stored = rows[0];
   if (!stored) return 'applied';
-  const storedKey: [number, string] = [stored.last_attempted_at.getTime(), stored.refresh_id];
-  const incomingKey: [number, string] = [refresh.lastAttemptedAt * 1000, refresh.refreshId ?? ''];
-  if (storedKey[0] === incomingKey[0] && storedKey[1] === incomingKey[1]) return stored.settled_by === refresh.settledBy ? 'applied' : 'duplicate';
-  const newer = incomingKey[0] > storedKey[0] || (incomingKey[0] === storedKey[0] && incomingKey[1] > storedKey[1]);
-  return newer ? 'applied' : 'stale';
-}
-
-/** The newest settled refresh of each feature of an account (what `fc-refresh status` reports as the latest outcome). */
-export async function getFeatureStates(db: Queryable, accountId: string): Promise<Array<{ feature: string; status: string; lastAttemptedAt: number; refreshId: string | null; error: unknown }>> {
-  const { rows } = await db.query<{ feature: string; status: string; last_attempted_at: Date; refresh_id: string; error: unknown }>(
-    `SELECT feature, status, last_attempted_at, refresh_id, error FROM fc_feature_state WHERE account_id = $1 ORDER BY feature`,
-    [accountId],
-  );
-  return rows.map((row) => ({
-    feature: row.feature,
-    status: row.status,
-    lastAttemptedAt: Math.floor(row.last_attempted_at.getTime() / 1000),
-    refreshId: row.refresh_id || null,
-    error: row.error,
-  }));
+  const sameSecond = stored.last_attempted_at.getTime() === refresh.lastAttemptedAt * 1000;
+  if (sameSecond && stored.refresh_id === (refresh.refreshId ?? '')) return stored.settled_by === refresh.settledBy ? 'applied' : 'duplicate';
+  // As fc_refresh_is_newer: a later second is newer; another refresh of the same second is ordered by arrival.
+  return refresh.lastAttemptedAt * 1000 > stored.last_attempted_at.getTime() || sameSecond ? 'applied' : 'stale';
 }

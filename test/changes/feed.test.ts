@@ -6,12 +6,22 @@ import { ChangeFeed } from '../../client/change-feed';
 import type { Change } from '../../client/change-types';
 import { registerConsumer } from '../../client/consumers';
 import { decodeChangeCursor, encodeChangeCursor } from '../../common/change-cursor';
+import { refreshWorkflowId } from '../../common/workflow-ids';
 import { runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { signatureFor, deliver } from '../webhooks/support/stripe-events';
 import { drain, expectContiguous, seqs } from './feed-helpers';
 
 let stack: Stack;
+
+/**
+ * Until the refresh's webhooks are delivered and any run they started has ended: a request made meanwhile would join
+ * a webhook-started run settling the previous refresh (USE_EXISTING) instead of starting a new one.
+ */
+async function refreshEnded(feature: 'transactions', accountId: string): Promise<void> {
+  await stack.simulator.waitForWebhooksIdle({ timeoutMs: 30_000 });
+  await stack.client.workflow.getHandle(refreshWorkflowId(feature, accountId)).result().catch(() => undefined);
+}
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -41,10 +51,14 @@ test('two consumers see a full sync, then 50 added, 20 posted, 5 voided, a balan
 
   const before = new Map((await stack.simulator.groundTruth(account.id)).transactions.map((t) => [t.id, t.status]));
   await stack.simulator.updateAccount(account.id, { newTransactionsPerRefresh: 50 });
-  expect((await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions')).stored.transactionsAdded).toBe(50);
+  await refreshEnded('transactions', account.id);
+  const adding = await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions');
+  expect(adding.stored.transactionsAdded, JSON.stringify(adding)).toBe(50);
   const pendingBeforeSettling = new Set((await stack.simulator.groundTruth(account.id)).transactions.filter((t) => t.status === 'pending').map((t) => t.id));
   await stack.simulator.updateAccount(account.id, { newTransactionsPerRefresh: 0, updatesPerRefresh: 25, voidEvery: 5 });
-  expect((await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions')).stored.transactionsUpdated).toBe(25);
+  await refreshEnded('transactions', account.id);
+  const settling = await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions');
+  expect(settling.stored.transactionsUpdated, JSON.stringify(settling)).toBe(25);
   await stack.simulator.updateAccount(account.id, { balance: { current: { usd: 120_000 }, available: { usd: 95_000 } } });
   await runRefresh(stack.client, stack.taskQueue, account.id, 'balance');
   await stack.simulator.updateAccount(account.id, { owners: [{ name: 'Ada Lovelace', email: 'ada@example.org' }, { name: 'Charles Babbage' }] });

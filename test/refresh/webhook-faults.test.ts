@@ -1,3 +1,4 @@
+import { TERMINAL_STATUSES } from '../../workflows/definitions';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import type { RefreshResult } from '../../workflows/definitions';
@@ -40,7 +41,7 @@ test('duplicate, stale and out-of-order webhooks are processed once', async () =
   await stack.simulator.waitForWebhooksIdle({ timeoutMs: 20_000 });
   // Let webhook-started runs for re-sent events finish before comparing.
   await expect.poll(async () => {
-    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM fc_refreshes WHERE account_id = $1 AND status NOT IN ('succeeded','failed','account_inactive','timed_out')`, [account.id]);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM fc_refreshes WHERE account_id = $1 AND NOT (status = ANY($2))`, [account.id, TERMINAL_STATUSES]);
     return rows[0].n;
   }, { timeout: 20_000 }).toBe(0);
   expect([first.outcome, second.outcome]).toEqual(['succeeded', 'succeeded']);
