@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { decodeChangeCursor, encodeChangeCursor } from '../common/change-cursor';
+import { inTransaction } from '../db/pool';
 import { getChangeLogState, listChanges, type ChangeKind, type ChangeRow } from '../db/queries/changes';
 import { getConsumer, setConsumerCursor } from '../db/queries/consumers';
 import {
@@ -130,19 +131,9 @@ function kindsOf(groups: ChangeGroup[]): ChangeKind[] {
   });
 }
 
-async function inSnapshot<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+/** One consistent view of the change log for a whole page: a read-only repeatable-read transaction. */
+function inSnapshot<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 type PayloadOf<C extends Change> = Omit<C, 'seq' | 'cursor' | 'kind' | 'accountId' | 'recordedAt' | 'transactionId'>;
