@@ -61,7 +61,7 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
     }, 1_000);
   };
   const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: options.databaseUrl });
+    const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5_000 });
     client.on('notification', schedule);
     client.on('error', () => {});
     client.on('end', () => {
@@ -74,7 +74,11 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
     listener = client;
     schedule(); // commits made while not listening
   };
-  await connect();
+  // Never holds the worker's start: without Postgres it keeps trying in the background, and the sweep covers the gap.
+  connect().catch((err: unknown) => {
+    options.logger.warn({ err }, 'change notifier could not LISTEN yet; retrying');
+    reconnect();
+  });
   const sweep = setInterval(schedule, options.sweepMs ?? 60_000);
 
   return {

@@ -18,6 +18,8 @@ export interface WorkerProcessEnv {
  * Starts the worker and resolves once it logs "worker started". Its log lines go to `logFile`, by default the
  * running test file's log (test/helpers/test-log.ts), else nowhere: they never reach the console.
  */
+const STARTUP_TIMEOUT_MS = 90_000;
+
 export async function startWorkerProcess(env: WorkerProcessEnv, options: { logFile?: string } = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: projectRoot,
@@ -43,6 +45,12 @@ export async function startWorkerProcess(env: WorkerProcessEnv, options: { logFi
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited ${code} before starting:\n${startup}`)));
+    // A worker wedged while starting (e.g. Postgres or Temporal killed under it) is killed, so the caller starts another.
+    setTimeout(() => {
+      if (started) return;
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${startup}`));
+    }, STARTUP_TIMEOUT_MS).unref();
   });
   return child;
 }
