@@ -22,7 +22,12 @@ export async function maybeRecordHistory(client: Client, workflowId: string, nam
     ['workflow', 'show', '--workflow-id', workflowId, '--run-id', run, '--output', 'json', '--address', inject('temporalAddress')],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-  await writeFile(`${historiesDir}${name}.json`, stdout);
+  // Failure stack traces name this machine's paths; replay never reads them, so they are not kept.
+  await writeFile(`${historiesDir}${name}.json`, withoutStackTraces(stdout));
+}
+
+function withoutStackTraces(historyJson: string): string {
+  return JSON.stringify(JSON.parse(historyJson, (key, value: unknown) => (key === 'stackTrace' ? '' : value)), null, 2);
 }
 
 /** Everything a history holds as searchable text, payloads decoded (they are JSON bytes inside the events). */
