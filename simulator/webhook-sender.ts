@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type {
   DeliveryRecord,
   WebhookConfigInput,
@@ -14,21 +13,15 @@ import { createRng, type Rng } from './state/random';
 import type { StripeEventJson } from './types';
 import { HoldQueue, type HoldSpec } from './webhook-hold';
 import { DEFAULT_RETRY, retryDelayMs, totalAttempts } from './webhook-retry';
+import { postSignedEvent } from './webhook-post';
 import { TargetRules } from './webhook-targets';
 
-// Webhook delivery the way Stripe does it (https://docs.stripe.com/webhooks): a JSON POST per event,
-// signed with `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed by the endpoint
-// secret>` (what stripe.webhooks.constructEvent verifies), several deliveries in flight at once, no
-// ordering guarantee, and an attempt without a 2xx (error status, timeout, refused connection) retried
-// later under the same event id (webhook-retry.ts), so an old event can arrive after newer ones. `t` is
-// wall-clock time, not the simulated clock: receivers check it against their own clock (tolerance 300 s).
+// Webhook delivery the way Stripe does it (https://docs.stripe.com/webhooks): a signed JSON POST per event
+// (webhook-post.ts), several deliveries in flight at once, no ordering guarantee, and an attempt without a 2xx
+// (error status, timeout, refused connection) retried later under the same event id (webhook-retry.ts), so an old
+// event can arrive after newer ones.
 // Faults (drop, duplicate, delay, reorder, stale re-send, failed or timed-out attempts, held first
 // deliveries, concurrent copies) are decided by a seeded stream or by targeted rules.
-
-export function signPayload(payload: string, secret: string, timestamp: number): string {
-  const v1 = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
-  return `t=${timestamp},v1=${v1}`;
-}
 
 interface Delivery {
   eventId: string;
@@ -330,24 +323,9 @@ export class WebhookSender {
     this.counters.webhook('attempts');
     const abort = new AbortController();
     this.aborts.add(abort);
-    const timeout = setTimeout(() => abort.abort(), this.config.timeoutMs);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'stripe-signature': signPayload(delivery.payload, this.config.secret, Math.floor(Date.now() / 1000)),
-        },
-        body: delivery.payload,
-        signal: abort.signal,
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.status;
-    } catch {
-      return null;
+      return await postSignedEvent(url, delivery.payload, { secret: this.config.secret, timeoutMs: this.config.timeoutMs, abort });
     } finally {
-      clearTimeout(timeout);
       this.aborts.delete(abort);
     }
   }
