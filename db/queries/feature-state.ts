@@ -65,14 +65,15 @@ export async function settleFeatureRefresh(db: Queryable, refresh: SettledRefres
 
 /** Whether `refresh` could still be settled: nothing newer is settled for the account and feature (read only). */
 export async function isSettleable(db: Queryable, accountId: string, feature: string, refresh: RefreshKey & { settledBy: string }): Promise<SettleVerdict> {
-  const { rows } = await db.query<{ last_attempted_at: Date; refresh_id: string; settled_by: string }>(
-    `SELECT last_attempted_at, refresh_id, settled_by FROM fc_feature_state WHERE account_id = $1 AND feature = $2`,
-    [accountId, feature],
+  // The same rule as settleFeatureRefresh, from the same SQL function, only without writing.
+  const { rows } = await db.query<{ same: boolean; newer: boolean; settled_by: string }>(
+    `SELECT (last_attempted_at, refresh_id) = ($3, $4) AS same,
+            fc_refresh_is_newer(last_attempted_at, refresh_id, $3, $4) AS newer, settled_by
+       FROM fc_feature_state WHERE account_id = $1 AND feature = $2`,
+    [accountId, feature, toTimestamp(refresh.lastAttemptedAt), refresh.refreshId ?? ''],
   );
   const stored = rows[0];
-  if (!stored) return 'applied';
-  const sameSecond = stored.last_attempted_at.getTime() === refresh.lastAttemptedAt * 1000;
-  if (sameSecond && stored.refresh_id === (refresh.refreshId ?? '')) return stored.settled_by === refresh.settledBy ? 'applied' : 'duplicate';
-  // As fc_refresh_is_newer: a later second is newer; another refresh of the same second is ordered by arrival.
-  return refresh.lastAttemptedAt * 1000 > stored.last_attempted_at.getTime() || sameSecond ? 'applied' : 'stale';
+  if (!stored || stored.newer) return 'applied';
+  if (stored.same) return stored.settled_by === refresh.settledBy ? 'applied' : 'duplicate';
+  return 'stale';
 }
