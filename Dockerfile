@@ -5,7 +5,7 @@
 #   simulator (dev only)   node --import tsx simulator/main.ts
 # e.g.  docker build -t fc-refresh .
 #       docker run --env-file .env -p 4242:4242 fc-refresh node --import tsx webhooks/main.ts
-# Every process reads its settings from the environment (common/config.ts); nothing secret is baked in.
+# Every process reads its settings from the environment (common/node/config.ts); nothing secret is baked in.
 # tsx runs the TypeScript sources directly, as `npm run worker` does; only the workflow code is built ahead of time
 # (dist/workflow-bundle.js, which production workers load instead of bundling on start).
 

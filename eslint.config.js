@@ -20,26 +20,16 @@ const nodeOnlyPackages = [
   'prom-client',
   '@temporalio/activity',
   '@temporalio/client',
+  '@temporalio/envconfig',
   '@temporalio/testing',
   '@temporalio/worker',
 ];
 
-/** common/ modules that need Node; every other common/ module is workflow-safe and linted as sandbox code. */
-const NODE_ONLY_COMMON = [
-  'common/config.ts',
-  'common/logger.ts',
-  'common/readable-log.ts',
-  'common/notification-signature.ts',
-  'common/stripe-client.ts',
-  'common/paced-http-client.ts',
-  'common/request-budget.ts',
-  'common/fleet-request-budget.ts',
-  'common/temporal-connection.ts',
-];
-
-/** Project modules that need Node (filesystem, environment, network, logging); see each file's header. */
+/** Project modules that need Node (filesystem, environment, network, logging): common/node/ and the I/O layers. */
 const nodeOnlyProjectModules = [
-  ...NODE_ONLY_COMMON.flatMap((file) => [`**/${file.replace(/\.ts$/, '')}`, `./${file.replace(/^common\/|\.ts$/g, '')}`]),
+  '**/common/node',
+  '**/common/node/**',
+  './node/**',
   '**/activities',
   '**/activities/*',
   '**/db/**',
@@ -48,8 +38,9 @@ const nodeOnlyProjectModules = [
   '**/workers/*',
 ];
 
-/** Files bundled into the workflow sandbox: the workflows, the pure domain rules and the workflow-safe common/. */
+/** Files bundled into the workflow sandbox: the workflows, the pure domain rules and common/ outside common/node/. */
 const SANDBOX_FILES = ['workflows/**/*.ts', 'domain/**/*.ts', 'common/**/*.ts'];
+const NODE_ONLY_FILES = ['common/node/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'coverage/', 'test-results/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -70,7 +61,7 @@ export default tseslint.config(
   },
   {
     files: SANDBOX_FILES,
-    ignores: NODE_ONLY_COMMON,
+    ignores: NODE_ONLY_FILES,
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

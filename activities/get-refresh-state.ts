@@ -1,7 +1,7 @@
 import type { Feature } from '../common/features';
 import { accountLifecycle, hasFeaturePermission, refreshErrorOf, refreshHashOf, type AccountLifecycle, type FcAccount } from '../common/stripe-account';
 import { getStoredAccountSnapshot, upsertAccountSnapshot } from '../db/queries/accounts';
-import type { RefreshHash } from '../workflows/definitions';
+import type { RefreshHash } from '../workflows/refresh-definitions';
 import type { ActivityDeps } from './deps';
 import { stripeCode, toActivityFailure } from './stripe-errors';
 

@@ -1,5 +1,5 @@
 import { createCheckDbActivities, createCheckStripeActivities } from './check-activities';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../common/node/config';
 import { retentionAgesOf, type RetentionAges } from '../db/queries/retention';
 import type { ActivityDeps } from './deps';
 import { createGetRefreshState } from './get-refresh-state';
@@ -35,7 +35,7 @@ export function createStripeActivities(deps: ActivityDeps) {
 
 /**
  * Activities that only touch Postgres (and consumers' notification URLs): not rate limited. `retention` defaults
- * to the configured ages' defaults (common/config.ts).
+ * to the configured ages' defaults (common/node/config.ts).
  */
 export function createDbActivities(deps: Pick<ActivityDeps, 'pool'> & { retention?: RetentionAges }) {
   return classifyPostgresErrors({

@@ -1,6 +1,6 @@
 import type { Feature } from '../common/features';
 import { upsertAccountSnapshot } from '../db/queries/accounts';
-import type { RefreshHash } from '../workflows/definitions';
+import type { RefreshHash } from '../workflows/refresh-definitions';
 import type { ActivityDeps } from './deps';
 import { refreshStateOf, type RefreshState } from './get-refresh-state';
 import { stripeCode, toActivityFailure } from './stripe-errors';

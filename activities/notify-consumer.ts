@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { encodeChangeCursor } from '../common/change-cursor';
-import { signNotification, NOTIFICATION_SIGNATURE_HEADER } from '../common/notification-signature';
+import { signNotification, NOTIFICATION_SIGNATURE_HEADER } from '../common/node/notification-signature';
 import { getNotificationTarget, markConsumerNotified } from '../db/queries/consumers';
 import type { ActivityDeps } from './deps';
 

@@ -1,6 +1,6 @@
 import type { Feature } from '../common/features';
 import { settleFeatureRefresh, type SettleVerdict } from '../db/queries/feature-state';
-import type { RefreshError, RefreshHash } from '../workflows/definitions';
+import type { RefreshError, RefreshHash } from '../workflows/refresh-definitions';
 import type { ActivityDeps } from './deps';
 import { settlingRun } from './settlement';
 

@@ -4,7 +4,7 @@ import { upsertAccountSnapshot } from '../db/queries/accounts';
 import { storeBalance as storeBalanceRows } from '../db/queries/balances';
 import { settleFeatureRefresh } from '../db/queries/feature-state';
 import { inTransaction } from '../db/pool';
-import type { RefreshHash } from '../workflows/definitions';
+import type { RefreshHash } from '../workflows/refresh-definitions';
 import type { ActivityDeps } from './deps';
 import { settlingRun, type StoreVerdict } from './settlement';
 import { toActivityFailure } from './stripe-errors';

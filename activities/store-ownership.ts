@@ -5,7 +5,7 @@ import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state'
 import { setCurrentOwnership, upsertOwners } from '../db/queries/owners';
 import { inTransaction } from '../db/pool';
 import type { FcAccount } from '../common/stripe-account';
-import type { RefreshHash } from '../workflows/definitions';
+import type { RefreshHash } from '../workflows/refresh-definitions';
 import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
 import { settlingRun, type StoreVerdict } from './settlement';

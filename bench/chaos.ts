@@ -19,7 +19,7 @@ import type { SimulatorControl } from '../simulator/control-client';
 import type { WebhookFaults } from '../simulator/control-types';
 import { createTestDatabase } from '../test/helpers/database';
 import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from '../test/helpers/open-refreshes';
-import type { RefreshResult } from '../workflows/definitions';
+import type { RefreshResult } from '../workflows/refresh-definitions';
 import { killWorkerDuringPaging } from './chaos-paging';
 import { planAccounts, plannedInitiations, type ChaosScale, type PlannedAccount } from './chaos-plan';
 import { startRestartablePostgres } from './chaos-postgres';

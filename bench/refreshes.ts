@@ -3,7 +3,7 @@ import type { Feature } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
-import type { RefreshResult, RefreshWorkflowInput } from '../workflows/definitions';
+import type { RefreshResult, RefreshWorkflowInput } from '../workflows/refresh-definitions';
 
 /** Starts a requested refresh the way client/start-refresh.ts does (same id, search attributes), minus its describe call. */
 export function startRefreshWorkflow(

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { pino } from 'pino';
 import type Stripe from 'stripe';
-import { createStripeClient } from '../common/stripe-client';
+import { createStripeClient } from '../common/node/stripe-client';
 import { startLocalPostgres } from '../db/local-postgres';
 import { createPool } from '../db/pool';
 import { startLocalTemporal } from '../dev/local-temporal';

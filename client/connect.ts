@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import type { ConfigOf } from '../common/config';
-import { temporalConnectionOptions } from '../common/temporal-connection';
+import type { ConfigOf } from '../common/node/config';
+import { temporalConnectionOptions } from '../common/node/temporal-connection';
 import { TemporalUnavailableError } from './errors';
 
 /**
  * A Client for the configured server: local dev server, self-hosted with mTLS, or Temporal Cloud with an API key
- * or mTLS (see common/temporal-connection.ts). Fails with TemporalUnavailableError when the server does not answer
+ * or mTLS (see common/node/temporal-connection.ts). Fails with TemporalUnavailableError when the server does not answer
  * within `connectTimeoutMs`. Close it with `client.connection.close()`.
  */
 export async function connectTemporalClient(config: ConfigOf<'temporal'>, options: { connectTimeoutMs?: number } = {}): Promise<Client> {

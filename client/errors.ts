@@ -1,6 +1,6 @@
 import type { Feature } from '../common/features';
 import type { AccountLifecycle } from '../common/stripe-account';
-import type { RefreshResult } from '../workflows/definitions';
+import type { RefreshResult } from '../workflows/refresh-definitions';
 
 // One error hierarchy for every caller of client/: branch on the class, read what to act on from its fields.
 

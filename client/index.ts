@@ -41,7 +41,7 @@ export {
   ScheduleMissingError,
   TemporalUnavailableError,
 } from './errors';
-export type { RefreshResult, RefreshStatus, RefreshOutcome, RefreshPhase } from '../workflows/definitions';
+export type { RefreshResult, RefreshStatus, RefreshOutcome, RefreshPhase } from '../workflows/refresh-definitions';
 export type { Feature } from '../common/features';
 export type { AccountState } from '../workflows/account-definitions';
 export type { AccountLifecycle } from '../common/stripe-account';
@@ -56,6 +56,6 @@ export {
   NotificationSignatureError,
   NOTIFICATION_SIGNATURE_HEADER,
   type SignatureProblem,
-} from '../common/notification-signature';
+} from '../common/node/notification-signature';
 export type { ChangesAvailableNotification } from '../activities/notify-consumer';
 export type { PruneCounts } from '../db/queries/retention';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { FEATURES, type Feature } from '../common/features';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import type { RefreshWorkflow } from '../common/workflow-types';
-import { refreshStatusQuery, type RefreshResult, type RefreshStatus } from '../workflows/definitions';
+import { refreshStatusQuery, type RefreshResult, type RefreshStatus } from '../workflows/refresh-definitions';
 import { RefreshNotFoundError } from './errors';
 import { readLatestRun, type ExecutionState } from './latest-run';
 import { toFcRefreshError } from './temporal-errors';

@@ -3,7 +3,7 @@ import type { Feature } from '../common/features';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
-import type { RefreshTrigger, RefreshWorkflowInput } from '../workflows/definitions';
+import type { RefreshTrigger, RefreshWorkflowInput } from '../workflows/refresh-definitions';
 import { startOrJoin } from './start-or-join';
 import { toFcRefreshError } from './temporal-errors';
 import { parseAccountId, parseFeature, parsePositiveInteger } from './validate';

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { RefreshResult } from '../workflows/definitions';
+import type { RefreshResult } from '../workflows/refresh-definitions';
 import { RefreshFailedError } from './errors';
 import type { RefreshWorkflow } from '../common/workflow-types';
 import { startRefresh, type StartedRefresh, type StartRefreshOptions } from './start-refresh';

@@ -1,7 +1,7 @@
 // Workflow-safe: pure and deterministic, bundled into the workflow sandbox (eslint.config.js enforces its imports).
 import type Stripe from 'stripe';
 import { FEATURE_PERMISSION, REFRESH_FIELD, type Feature } from './features';
-import type { RefreshHash } from '../workflows/definitions';
+import type { RefreshHash } from '../workflows/refresh-definitions';
 
 export type FcAccount = Stripe.FinancialConnections.Account;
 export type AccountLifecycle = 'active' | 'inactive' | 'disconnected';

@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import { startRefresh } from '../client/start-refresh';
 import { waitForRefresh } from '../client/wait-for-refresh';
 import { FEATURES } from '../common/features';
-import { logger } from '../common/logger';
-import type { RefreshResult } from '../workflows/definitions';
+import { logger } from '../common/node/logger';
+import type { RefreshResult } from '../workflows/refresh-definitions';
 
 /** One refresh of each feature of a demo account, so a new user sees workflows complete in the Web UI. */
 export async function runDemoRefreshes(client: Client, taskQueue: string, accountId: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { loadConfigOrExit } from '../common/config';
-import { logger as rootLogger } from '../common/logger';
-import { createStripeClient } from '../common/stripe-client';
+import { loadConfigOrExit } from '../common/node/config';
+import { logger as rootLogger } from '../common/node/logger';
+import { createStripeClient } from '../common/node/stripe-client';
 import { connectTemporalClient } from '../client/connect';
 import { createPool } from '../db/pool';
 import { buildWebhookApp } from './app';

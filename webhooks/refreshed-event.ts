@@ -4,7 +4,7 @@ import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-a
 import { refreshHashOf, type FcAccount } from '../common/stripe-account';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
-import { refreshCompletedSignal, type RefreshCompletedSignal } from '../workflows/definitions';
+import { refreshCompletedSignal, type RefreshCompletedSignal } from '../workflows/refresh-definitions';
 
 /**
  * Hands a `refreshed_*` event to the refresh workflow of that account and feature with signal-with-start, so it

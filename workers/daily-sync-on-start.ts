@@ -1,7 +1,7 @@
 import { connectTemporalClient } from '../client/connect';
 import { applyDailySyncSchedule, dailySyncScheduleId, DEFAULT_DAILY_SYNC } from '../client/schedules';
-import type { ConfigOf } from '../common/config';
-import { logger } from '../common/logger';
+import type { ConfigOf } from '../common/node/config';
+import { logger } from '../common/node/logger';
 
 /**
  * FC_DAILY_SYNC_APPLY_ON_START=true: the worker creates the daily sync schedule with the defaults when it does not

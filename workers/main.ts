@@ -2,12 +2,12 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { connectTemporalClient } from '../client/connect';
 import { ensurePruneSchedule, pruneScheduleId } from '../client/prune-schedule';
-import { loadConfigOrExit } from '../common/config';
-import { logger } from '../common/logger';
-import { FleetRequestBudget, stripeBudgetKey } from '../common/fleet-request-budget';
-import { createStripeClient } from '../common/stripe-client';
+import { loadConfigOrExit } from '../common/node/config';
+import { logger } from '../common/node/logger';
+import { FleetRequestBudget, stripeBudgetKey } from '../common/node/fleet-request-budget';
+import { createStripeClient } from '../common/node/stripe-client';
 import { stripeTaskQueue } from '../common/task-queues';
-import { temporalConnectionOptions } from '../common/temporal-connection';
+import { temporalConnectionOptions } from '../common/node/temporal-connection';
 import { createPool } from '../db/pool';
 import { retentionAgesOf } from '../db/queries/retention';
 import { createWorkers, runWorkers } from './create-workers';

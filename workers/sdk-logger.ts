@@ -1,5 +1,5 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
-import { logger } from '../common/logger';
+import { logger } from '../common/node/logger';
 
 /** The SDK says this for every worker without workflows; the Stripe-activities worker has none by design. */
 const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';

@@ -1,6 +1,6 @@
 // What the balance check and the ownership verification share: how their wait for fresh data ended.
 // Imported by workflows, activities and the client, so it holds types only.
-import type { RefreshOutcome } from './definitions';
+import type { RefreshOutcome } from './refresh-definitions';
 
 /** How a check's wait for fresh data ended. */
 export type FreshDataStatus =

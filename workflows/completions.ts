@@ -1,6 +1,6 @@
 // Matching webhook completions to the refresh a run is tracking. Pure functions of the signals received,
 // so the workflow stays deterministic and these rules are unit-testable.
-import type { RefreshCompletedSignal, RefreshError, RefreshHash } from './definitions';
+import type { RefreshCompletedSignal, RefreshError, RefreshHash } from './refresh-definitions';
 
 /** A refresh that left `pending`, from a webhook (with its event id) or from a poll (eventId null). */
 export interface Completion {

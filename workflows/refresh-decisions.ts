@@ -2,7 +2,7 @@
 // test/workflows/refresh-decisions.test.ts, so workflows/refresh.ts reads as the lifecycle alone.
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { AccountLifecycle } from '../common/stripe-account';
-import type { RefreshError, RefreshHash, RefreshOutcome } from './definitions';
+import type { RefreshError, RefreshHash, RefreshOutcome } from './refresh-definitions';
 
 /** What the account's state says before anything is initiated. */
 export interface AccountStateFacts {

@@ -7,7 +7,7 @@ import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-
 import { refreshActivities } from './activity-proxies';
 import { Backoff } from './backoff';
 import type { FreshDataStatus, RefreshAttempt } from './check-definitions';
-import type { RefreshOutcome, RefreshResult, RefreshWorkflowInput } from './definitions';
+import type { RefreshOutcome, RefreshResult, RefreshWorkflowInput } from './refresh-definitions';
 
 /** As the refresh workflow's first look: the stored account snapshot when younger than this, else Stripe. */
 const STATE_MAX_AGE_SECONDS = 60;

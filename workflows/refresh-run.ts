@@ -8,7 +8,7 @@ import type {
   RefreshHash,
   RefreshStatus,
   RefreshWorkflowInput,
-} from './definitions';
+} from './refresh-definitions';
 
 /** Event ids remembered across continue-as-new: enough to drop Stripe's re-deliveries of recent events. */
 const SEEN_EVENT_IDS_CARRIED = 100;

@@ -27,7 +27,7 @@ import {
   type RefreshPhase,
   type RefreshResult,
   type RefreshWorkflowInput,
-} from './definitions';
+} from './refresh-definitions';
 import { historyIsLong } from './history-limit';
 import { legacyRefreshWorkflow } from './legacy/refresh-v1';
 import { RefreshRun } from './refresh-run';

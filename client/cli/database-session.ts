@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/node/config';
 import { createPool } from '../../db/pool';
 import { DatabaseUnavailableError } from './exit-codes';
 

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ConfigError } from '../../common/config';
+import { ConfigError } from '../../common/node/config';
 import { InvalidInputError, TemporalUnavailableError } from '../errors';
 
 // The CLI's contract with scripts: 0 ok, 1 the refresh did not succeed, 2 bad input or config, 3 unreachable.

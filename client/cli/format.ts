@@ -1,4 +1,4 @@
-import type { RefreshResult, RefreshStatus } from '../../workflows/definitions';
+import type { RefreshResult, RefreshStatus } from '../../workflows/refresh-definitions';
 import type { RefreshStatusReport } from '../refresh-status';
 
 // Human-readable lines; --json prints the typed objects instead.

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/node/config';
 import { migrateUp } from '../../db/migrate';
 import { DatabaseUnavailableError, EXIT_OK } from './exit-codes';
 import { runAction } from './run-action';

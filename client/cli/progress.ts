@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { refreshStatusQuery, type RefreshStatus } from '../../workflows/definitions';
+import { refreshStatusQuery, type RefreshStatus } from '../../workflows/refresh-definitions';
 import type { StartedRefresh } from '../start-refresh';
 import { describeProgress } from './format';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/node/config';
 import { pruneRetainedData, retentionAgesOf } from '../../db/queries/retention';
 import { withDatabasePool } from './database-session';
 import { EXIT_OK } from './exit-codes';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { FEATURES } from '../../common/features';
-import type { RefreshResult } from '../../workflows/definitions';
+import type { RefreshResult } from '../../workflows/refresh-definitions';
 import { RefreshFailedError } from '../errors';
 import { startRefresh, type StartedRefresh } from '../start-refresh';
 import { parseAccountId, parseFeature } from '../validate';

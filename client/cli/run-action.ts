@@ -1,4 +1,4 @@
-import { ConfigError } from '../../common/config';
+import { ConfigError } from '../../common/node/config';
 import { exitCodeFor } from './exit-codes';
 
 /**

@@ -2,7 +2,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { TypedSearchAttributes, type SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { Command } from 'commander';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/node/config';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import { EXIT_NOT_SUCCEEDED, EXIT_OK } from './exit-codes';
 import { runAction } from './run-action';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { loadConfig, type ConfigOf } from '../../common/config';
+import { loadConfig, type ConfigOf } from '../../common/node/config';
 import { connectTemporalClient } from '../connect';
 
 /** A CLI user waits for an answer: an unreachable server should say so in seconds, not hang. */

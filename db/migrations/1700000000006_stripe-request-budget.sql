@@ -1,5 +1,5 @@
 -- Up Migration
--- The fleet-wide Stripe request budget (common/fleet-request-budget.ts): one row per budget (per Stripe key) with the
+-- The fleet-wide Stripe request budget (common/node/fleet-request-budget.ts): one row per budget (per Stripe key) with the
 -- next free start time. Every worker process reserves each Stripe request's start here, so the limit holds across
 -- the fleet, not per process.
 CREATE TABLE fc_stripe_request_budget (

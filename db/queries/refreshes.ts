@@ -1,6 +1,6 @@
 import type { Queryable } from '../pool';
 import { toTimestamp } from '../pool';
-import { TERMINAL_STATUSES } from '../../workflows/definitions';
+import { TERMINAL_STATUSES } from '../../workflows/refresh-definitions';
 
 /** The row kept for one refresh lifecycle; times in unix seconds as the workflow tracks them. */
 export interface RefreshRecord {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
-import type { RefreshResult } from '../../workflows/definitions';
+import type { RefreshResult } from '../../workflows/refresh-definitions';
 import { FAST_POLL } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { killProcess, startWorkerProcess } from '../helpers/worker-process';

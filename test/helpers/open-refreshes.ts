@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import { TERMINAL_STATUSES } from '../../workflows/definitions';
+import { TERMINAL_STATUSES } from '../../workflows/refresh-definitions';
 
 // "Every refresh ends in a recorded terminal state": an fc_refreshes row whose workflow run has closed must hold a
 // terminal status. Checked after each test file (test/helpers/stack.ts) and after the chaos run.

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Feature } from '../../common/features';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../../common/workflow-types';
-import type { RefreshResult, RefreshWorkflowInput } from '../../workflows/definitions';
+import type { RefreshResult, RefreshWorkflowInput } from '../../workflows/refresh-definitions';
 
 /** Test defaults: poll quickly so a lost webhook costs seconds, not minutes. */
 export const FAST_POLL = { initial: 1, max: 2 };

@@ -4,7 +4,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { inject } from 'vitest';
-import { createStripeClient } from '../../common/stripe-client';
+import { createStripeClient } from '../../common/node/stripe-client';
 import { createPool } from '../../db/pool';
 import { startSimulator } from '../../simulator/server';
 import type { SimulatorControl } from '../../simulator/control-client';

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { Feature } from '../../common/features';
 import { REFRESHED_EVENT } from '../../common/features';
 import { refreshWorkflowId } from '../../common/workflow-ids';
-import type { RefreshResult } from '../../workflows/definitions';
+import type { RefreshResult } from '../../workflows/refresh-definitions';
 import type { Stack } from '../helpers/stack';
 
 export interface CapturedEvent {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
-import { refreshStatusQuery } from '../../workflows/definitions';
+import { refreshStatusQuery } from '../../workflows/refresh-definitions';
 import { maybeRecordHistory } from '../helpers/histories';
 import { FAST_POLL, runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';

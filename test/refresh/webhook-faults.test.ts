@@ -1,7 +1,7 @@
-import { TERMINAL_STATUSES } from '../../workflows/definitions';
+import { TERMINAL_STATUSES } from '../../workflows/refresh-definitions';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
-import type { RefreshResult } from '../../workflows/definitions';
+import type { RefreshResult } from '../../workflows/refresh-definitions';
 import { maybeRecordHistory } from '../helpers/histories';
 import { runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';

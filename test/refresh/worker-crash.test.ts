@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
-import type { RefreshResult } from '../../workflows/definitions';
+import type { RefreshResult } from '../../workflows/refresh-definitions';
 import { FAST_POLL } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { killProcess, startWorkerProcess } from '../helpers/worker-process';

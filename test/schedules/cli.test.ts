@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { dailySyncScheduleId } from '../../client/schedules';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/node/config';
 import { applyDailySyncOnStart } from '../../workers/daily-sync-on-start';
 import { fcRefresh } from '../helpers/cli';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { completes, findCompletion, newestCompletionSince } from '../../workflows/completions';
-import type { RefreshCompletedSignal, RefreshHash } from '../../workflows/definitions';
+import type { RefreshCompletedSignal, RefreshHash } from '../../workflows/refresh-definitions';
 
 const hash = (status: RefreshHash['status'], lastAttemptedAt: number, id: string | null = null): RefreshHash => ({
   status,

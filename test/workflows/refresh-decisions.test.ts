@@ -1,7 +1,7 @@
 // The refresh workflow's decisions as tables: each row is a situation the lifecycle meets and what it decides.
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { describe, expect, test } from 'vitest';
-import type { RefreshHash } from '../../workflows/definitions';
+import type { RefreshHash } from '../../workflows/refresh-definitions';
 import {
   DEADLINE_ERROR,
   availabilityOf,

@@ -1,6 +1,6 @@
 // One refresh request's state across its runs: the completions it was signalled and what it hands on.
 import { describe, expect, test } from 'vitest';
-import type { RefreshCompletedSignal, RefreshHash, RefreshWorkflowInput } from '../../workflows/definitions';
+import type { RefreshCompletedSignal, RefreshHash, RefreshWorkflowInput } from '../../workflows/refresh-definitions';
 import { RefreshRun } from '../../workflows/refresh-run';
 
 const NOW_MS = 1_700_000_000_000;

@@ -28,7 +28,7 @@ import {
   type RefreshResult,
   type RefreshStatus,
   type RefreshWorkflowInput,
-} from '../definitions';
+} from '../refresh-definitions';
 
 const DEFAULTS = {
   maxAttempts: 1,

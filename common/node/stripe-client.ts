@@ -9,7 +9,7 @@ export interface StripeClientOptions {
   maxNetworkRetries?: number;
   /** Paces this process' requests to that rate. */
   maxRequestsPerSecond?: number;
-  /** Paces every request by this budget instead (workers: the fleet-wide one, common/fleet-request-budget.ts). */
+  /** Paces every request by this budget instead (workers: the fleet-wide one, common/node/fleet-request-budget.ts). */
   requestBudget?: RequestBudget;
 }
 

@@ -5,7 +5,7 @@ import { readableLogLine } from './readable-log';
 // Structured JSON logs. Secrets and PII never reach them: anything with these names is censored, and call
 // sites log ids and counts, not Stripe objects.
 // Under vitest (VITEST is set) only warnings and errors, so test output stays readable; LOG_LEVEL overrides both.
-// At a terminal the lines are printed readable and coloured (common/readable-log.ts); piped, collected by a log
+// At a terminal the lines are printed readable and coloured (common/node/readable-log.ts); piped, collected by a log
 // shipper, or with LOG_FORMAT=json they stay one JSON object per line.
 const readable = process.stdout.isTTY === true && process.env.LOG_FORMAT !== 'json';
 

@@ -1,7 +1,7 @@
 // Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../db/pool';
-import { reserveStripeRequestStart } from '../db/queries/stripe-request-budget';
+import type { Queryable } from '../../db/pool';
+import { reserveStripeRequestStart } from '../../db/queries/stripe-request-budget';
 import { waitUntil, type RequestBudget } from './request-budget';
 
 /**

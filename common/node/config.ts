@@ -22,7 +22,7 @@ const databaseSchema = z.object({
 const stripeSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'),
   STRIPE_API_BASE: z.url('must be a URL such as http://127.0.0.1:12111').optional(),
-  /** Stripe requests per second across all workers (common/fleet-request-budget.ts; Stripe test mode allows 25/s). */
+  /** Stripe requests per second across all workers (common/node/fleet-request-budget.ts; Stripe test mode allows 25/s). */
   STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
 });
 
