@@ -19,7 +19,7 @@ const stripe = createStripeClient({ secretKey: config.STRIPE_SECRET_KEY, ...(con
 const app = buildWebhookApp({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, pool, stripe, webhookSecret: config.STRIPE_WEBHOOK_SECRET, logger });
 
 const address = await app.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
-logger.info({ address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'webhook receiver ready');
+logger.info({ address, namespace: config.temporal.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'webhook receiver ready');
 
 // Finish the deliveries in flight (Fastify stops accepting first), then release connections.
 let stopping = false;

@@ -7,7 +7,6 @@ import { logger } from '../common/node/logger';
 import { FleetRequestBudget, stripeBudgetKey } from '../common/node/fleet-request-budget';
 import { createStripeClient } from '../common/node/stripe-client';
 import { stripeTaskQueue } from '../common/task-queues';
-import { temporalConnectionOptions } from '../common/node/temporal-connection';
 import { createPool } from '../db/pool';
 import { retentionAgesOf } from '../db/queries/retention';
 import { createWorkers, runWorkers } from './create-workers';
@@ -30,17 +29,12 @@ const stripe = createStripeClient({
 });
 
 try {
-  const connectionOptions = await temporalConnectionOptions(config);
-  const connection = await NativeConnection.connect({
-    address: connectionOptions.address,
-    ...(connectionOptions.tls !== undefined ? { tls: connectionOptions.tls } : {}),
-    ...(connectionOptions.apiKey !== undefined ? { apiKey: connectionOptions.apiKey as string } : {}),
-  });
+  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
   const workflowBundle = chooseWorkflowBundle({ bundlePath: config.WORKFLOW_BUNDLE_PATH, production: config.NODE_ENV === 'production' });
   const workers = await createWorkers({
     ...(workflowBundle ? { workflowBundle } : {}),
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: config.temporal.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { stripe, pool },
     stripeRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
@@ -55,8 +49,8 @@ try {
   logger.info(
     {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      namespace: config.TEMPORAL_NAMESPACE,
-      temporal: config.TEMPORAL_ADDRESS,
+      namespace: config.temporal.namespace,
+      temporal: config.temporal.connectionOptions.address,
       metrics: config.WORKER_METRICS_ADDRESS,
       workflows: workflowBundle?.codePath ?? 'bundled at start',
     },

@@ -15,13 +15,13 @@ export function setupCommand(): Command {
       runAction(async () => {
         const config = loadConfig(['temporal']);
         // Temporal Cloud does not serve the operator API to API-key callers: attributes are added per namespace there.
-        if (config.TEMPORAL_API_KEY) {
-          process.stdout.write(cloudInstructions(config.TEMPORAL_NAMESPACE));
+        if (config.temporal.connectionOptions.apiKey !== undefined) {
+          process.stdout.write(cloudInstructions(config.temporal.namespace));
           return EXIT_OK;
         }
         return withTemporalClient(async (client) => {
           const operator = client.connection.operatorService;
-          const namespace = config.TEMPORAL_NAMESPACE;
+          const namespace = config.temporal.namespace;
           const { customAttributes } = await operator.listSearchAttributes({ namespace });
           const existing = customAttributes ?? {};
           const conflicting = ALL_SEARCH_ATTRIBUTES.filter(

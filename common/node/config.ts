@@ -1,18 +1,36 @@
 // Node-only: never imported by workflow code (eslint.config.js forbids it under workflows/).
 import { z } from 'zod';
+import { resolveTemporalConnection, type TemporalSettingsResolution } from './temporal-connection';
 
 // Every process reads its settings from the environment once, at start, and refuses to run with a
 // missing or malformed variable, naming it. Secrets have no defaults and are never printed.
 
-const temporalSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fc-refresh'),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
-  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+/** Deprecation lines already printed: one per variable per process, however often the config is loaded. */
+const deprecationsPrinted = new Set<string>();
+
+/**
+ * TEMPORAL_TASK_QUEUE is fc-refresh's own; where the server is and how to authenticate are Temporal's standard
+ * settings (common/node/temporal-connection.ts), so the whole environment is handed on.
+ */
+const temporalSchema = z.looseObject({ TEMPORAL_TASK_QUEUE: z.string().min(1).default('fc-refresh') }).transform((env, ctx) => {
+  let resolution: TemporalSettingsResolution;
+  try {
+    resolution = resolveTemporalConnection(env as Record<string, string | undefined>);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CONFIG_FILE'], message: `Temporal connection settings: ${err instanceof Error ? err.message : String(err)}` });
+    return z.NEVER;
+  }
+  const { address } = resolution.settings.connectionOptions;
+  if (!/^[^\s:]+:\d+$/.test(address)) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: `TEMPORAL_ADDRESS (or the profile's address) must be host:port, not "${address}"` });
+    return z.NEVER;
+  }
+  for (const { variable, replacement } of resolution.deprecated) {
+    if (deprecationsPrinted.has(variable)) continue;
+    deprecationsPrinted.add(variable);
+    process.stderr.write(`fc-refresh: ${variable} is deprecated; set ${replacement} instead\n`);
+  }
+  return { TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE, temporal: resolution.settings };
 });
 
 const databaseSchema = z.object({
@@ -101,7 +119,9 @@ export function loadConfig<K extends SectionName>(names: K[], env: NodeJS.Proces
       for (const issue of parsed.error.issues) {
         const variable = String(issue.path[0] ?? name);
         const missing = env[variable] === undefined || env[variable] === '';
-        problems.push(missing ? `${variable} is required` : `${variable} ${issue.message}`);
+        // A custom issue's message is whole: it may be about a value read from a file, not the variable.
+        if (issue.code === 'custom') problems.push(issue.message);
+        else problems.push(missing ? `${variable} is required` : `${variable} ${issue.message}`);
       }
     }
   }

@@ -58,10 +58,7 @@ describe('startRefresh', () => {
 
   test('an unreachable server is a TemporalUnavailableError', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const connecting = connectTemporalClient(
-      { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'unused' },
-      { connectTimeoutMs: 1_000 },
-    );
+    const connecting = connectTemporalClient({ temporal: { namespace: 'default', connectionOptions: { address } } }, { connectTimeoutMs: 1_000 });
 
     await expect(connecting).rejects.toBeInstanceOf(TemporalUnavailableError);
     await expect(connecting).rejects.toMatchObject({ address, retryable: true });
