@@ -29,6 +29,7 @@ import { SupervisedWorker } from './chaos-worker';
 import { cleanUpOnSigterm, inParallel, log, sleep, waitFor } from './measure';
 import { startRefreshWorkflow } from './refreshes';
 import { startProduct } from './stack';
+import { REFRESH_WORKFLOW_TYPE } from '../common/workflow-types';
 
 const quick = process.argv.includes('--quick');
 interface Plan extends ChaosScale {
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
     await control.waitForWebhooksIdle({ timeoutMs: 300_000 });
     // Late events start webhook runs after the requested ones ended; let them finish what they do.
     await waitFor('webhook-started runs to finish', async () => {
-      const { count } = await stack.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'refreshWorkflow' AND ExecutionStatus = 'Running'`);
+      const { count } = await stack.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = '${REFRESH_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`);
       return count === 0 ? true : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1_000 });
 

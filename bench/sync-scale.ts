@@ -4,9 +4,10 @@
 // never above the pace (the simulator counts requests per sliding second). Exits 1 when a property fails.
 import { randomBytes } from 'node:crypto';
 import { HISTORY_LIMIT, inspectSyncRun, linkScaleAccounts, type ScaleWorld } from '../test/helpers/sync-scale';
-import type { DailySyncInput, DailySyncResult } from '../workflows/sync-definitions';
+import type { DailySyncInput } from '../workflows/sync-definitions';
 import { cleanUpOnSigterm, log, round } from './measure';
 import { quietTemporalRuntime, startProduct, startServers } from './stack';
+import { DAILY_SYNC_WORKFLOW_TYPE, type DailySyncWorkflow } from '../common/workflow-types';
 
 const quick = process.argv.includes('--quick');
 const ACCOUNTS = quick ? 200 : 2_000;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     const startedAt = new Date();
     const syncStarted = performance.now();
     const workflowId = `fc-refresh/daily-sync/${taskQueue}/bench-scale`;
-    const result = (await stack.client.workflow.execute('dailySyncWorkflow', { taskQueue, workflowId, args: [SYNC] })) as DailySyncResult;
+    const result = await stack.client.workflow.execute<DailySyncWorkflow>(DAILY_SYNC_WORKFLOW_TYPE, { taskQueue, workflowId, args: [SYNC] });
     const syncSeconds = (performance.now() - syncStarted) / 1000;
     const traffic = await stack.simulator.control.traffic();
     const findings = await inspectSyncRun(world, result.summaryId, accountIds, startedAt);

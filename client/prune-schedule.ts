@@ -1,7 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { PRUNE_RETAINED_DATA_WORKFLOW_TYPE } from '../common/workflow-types';
 import { toUnavailableError } from './temporal-errors';
-
-export const PRUNE_WORKFLOW_TYPE = 'pruneRetainedDataWorkflow';
 
 /** One prune schedule per task queue, like the daily sync's. */
 export function pruneScheduleId(taskQueue: string): string {
@@ -26,7 +25,7 @@ export async function ensurePruneSchedule(client: Client, taskQueue: string): Pr
       spec: { calendars: [{ hour: 4, minute: 0 }], timezone: 'UTC', jitter: 10 * 60 * 1000 },
       action: {
         type: 'startWorkflow',
-        workflowType: PRUNE_WORKFLOW_TYPE,
+        workflowType: PRUNE_RETAINED_DATA_WORKFLOW_TYPE,
         workflowId: `fc-refresh/prune-run/${taskQueue}`,
         taskQueue,
         args: [],

@@ -32,7 +32,7 @@ export function toFcRefreshError(err: unknown, target: { accountId: string; feat
 
 /**
  * Maps SDK errors from a call to one account's workflow. An update refused because the account is not active
- * (the workflow's validator, or Stripe through its activity: failure type `AccountInactive`) becomes
+ * (the workflow's validator, or Stripe through its activity: failure type `FailureType.AccountInactive`) becomes
  * AccountInactiveError; any other refused update a non-retryable FcRefreshError carrying the workflow's reason.
  */
 export function toAccountError(err: unknown, accountId: string, action: string): unknown {

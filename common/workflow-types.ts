@@ -5,7 +5,9 @@
 import type * as Workflows from '../workflows';
 import type { accountWorkflow } from '../workflows/account';
 import type { checkBalanceWorkflow } from '../workflows/check-balance';
+import type { consumerNotificationsWorkflow } from '../workflows/consumer-notifications';
 import type { dailySyncWorkflow } from '../workflows/daily-sync';
+import type { pruneRetainedDataWorkflow } from '../workflows/prune-retained-data';
 import type { refreshWorkflow } from '../workflows/refresh';
 import type { syncBatchWorkflow } from '../workflows/sync-batch';
 import type { verifyOwnershipWorkflow } from '../workflows/verify-ownership';
@@ -19,6 +21,8 @@ export const DAILY_SYNC_WORKFLOW_TYPE = 'dailySyncWorkflow' satisfies WorkflowTy
 export const SYNC_BATCH_WORKFLOW_TYPE = 'syncBatchWorkflow' satisfies WorkflowTypeName;
 export const CHECK_BALANCE_WORKFLOW_TYPE = 'checkBalanceWorkflow' satisfies WorkflowTypeName;
 export const VERIFY_OWNERSHIP_WORKFLOW_TYPE = 'verifyOwnershipWorkflow' satisfies WorkflowTypeName;
+export const CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE = 'consumerNotificationsWorkflow' satisfies WorkflowTypeName;
+export const PRUNE_RETAINED_DATA_WORKFLOW_TYPE = 'pruneRetainedDataWorkflow' satisfies WorkflowTypeName;
 
 export type RefreshWorkflow = typeof refreshWorkflow;
 export type AccountWorkflow = typeof accountWorkflow;
@@ -26,3 +30,5 @@ export type DailySyncWorkflow = typeof dailySyncWorkflow;
 export type SyncBatchWorkflow = typeof syncBatchWorkflow;
 export type CheckBalanceWorkflow = typeof checkBalanceWorkflow;
 export type VerifyOwnershipWorkflow = typeof verifyOwnershipWorkflow;
+export type ConsumerNotificationsWorkflow = typeof consumerNotificationsWorkflow;
+export type PruneRetainedDataWorkflow = typeof pruneRetainedDataWorkflow;

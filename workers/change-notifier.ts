@@ -3,7 +3,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { consumerWorkflowId } from '../common/workflow-ids';
 import { listConsumersBehind } from '../db/queries/consumers';
-import { changesAvailableSignal, CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE, type ConsumerNotificationsInput } from '../workflows/consumer-definitions';
+import { CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE, type ConsumerNotificationsWorkflow } from '../common/workflow-types';
+import { changesAvailableSignal } from '../workflows/consumer-definitions';
 
 export interface ChangeNotifierOptions {
   databaseUrl: string;
@@ -33,7 +34,7 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
   const check = async (): Promise<void> => {
     for (const { name, lastSeq } of await listConsumersBehind(options.pool)) {
       if ((signalledSeq.get(name) ?? 0) >= lastSeq) continue;
-      await options.temporal.workflow.signalWithStart<(input: ConsumerNotificationsInput) => Promise<unknown>, []>(CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE, {
+      await options.temporal.workflow.signalWithStart<ConsumerNotificationsWorkflow, []>(CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE, {
         workflowId: consumerWorkflowId(name),
         taskQueue: options.taskQueue,
         args: [{ consumer: name }],

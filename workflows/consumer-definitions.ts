@@ -1,8 +1,6 @@
 // The consumer notification workflow's contract, shared by the workflow, the notifier that wakes it and the client.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
-export const CONSUMER_NOTIFICATIONS_WORKFLOW_TYPE = 'consumerNotificationsWorkflow';
-
 export interface ConsumerNotificationsInput {
   consumer: string;
   /** Carried across continue-as-new. */

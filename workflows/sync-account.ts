@@ -4,7 +4,7 @@ import { CancelledFailure, ChildWorkflowFailure, TimeoutFailure, WorkflowExecuti
 import { executeChild, proxyLocalActivities } from '@temporalio/workflow';
 import type { DbActivities } from '../activities';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import type { refreshWorkflow } from './refresh';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import type { DailySyncSettings, SyncableAccount, SyncTotals } from './sync-definitions';
 
 const db = proxyLocalActivities<DbActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
@@ -12,7 +12,7 @@ const db = proxyLocalActivities<DbActivities>({ startToCloseTimeout: '1 minute',
 export async function syncAccount(account: SyncableAccount, settings: Required<DailySyncSettings>, totals: SyncTotals): Promise<void> {
   const workflowId = refreshWorkflowId('transactions', account.id);
   try {
-    const result = await executeChild<typeof refreshWorkflow>('refreshWorkflow', {
+    const result = await executeChild<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
       workflowId,
       // Whatever the refresh waits for, the run gets its slot back: Temporal stops the child at this limit.
       workflowExecutionTimeout: settings.childTimeoutSeconds * 1000,

@@ -4,7 +4,7 @@
 import { CancelledFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import type { refreshWorkflow } from './refresh';
+import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import { emptyTotals, type SyncableAccount, type SyncBatchInput, type SyncTotals } from './sync-definitions';
 
 export async function syncBatchWorkflow(input: SyncBatchInput): Promise<SyncTotals> {
@@ -14,7 +14,7 @@ export async function syncBatchWorkflow(input: SyncBatchInput): Promise<SyncTota
 
   async function syncAccount(account: SyncableAccount): Promise<void> {
     try {
-      const result = await executeChild<typeof refreshWorkflow>('refreshWorkflow', {
+      const result = await executeChild<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
         workflowId: refreshWorkflowId('transactions', account.id),
         args: [
           {

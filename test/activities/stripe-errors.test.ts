@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import Stripe from 'stripe';
 import { describe, expect, test } from 'vitest';
 import { toActivityFailure } from '../../activities/stripe-errors';
+import { stripeFailureType } from '../../common/failure-types';
 
 type RawError = Parameters<typeof Stripe.errors.StripeError.generate>[0];
 
@@ -29,7 +30,7 @@ describe('a Stripe error is retried by the activity, or ends it with a typed non
     } else {
       expect(failure).toBeInstanceOf(ApplicationFailure);
       expect((failure as ApplicationFailure).nonRetryable).toBe(true);
-      expect((failure as ApplicationFailure).type).toBe(`Stripe:${err.code ?? err.type}`);
+      expect((failure as ApplicationFailure).type).toBe(stripeFailureType(err.code ?? err.type));
     }
   });
 

@@ -4,11 +4,12 @@ import { registerConsumer } from '../../client/consumers';
 import { ConsumerNotRegisteredError, CursorExpiredError, InvalidInputError } from '../../client/errors';
 import { ensurePruneSchedule, pruneScheduleId } from '../../client/prune-schedule';
 import { encodeChangeCursor } from '../../common/change-cursor';
-import { pruneRetainedData, type PruneCounts, type RetentionAges } from '../../db/queries/retention';
+import { pruneRetainedData, type RetentionAges } from '../../db/queries/retention';
 import { fcRefresh } from '../helpers/cli';
 import { maybeRecordHistory } from '../helpers/histories';
 import { startStack, type Stack } from '../helpers/stack';
 import { drain } from './feed-helpers';
+import { PRUNE_RETAINED_DATA_WORKFLOW_TYPE, type PruneRetainedDataWorkflow } from '../../common/workflow-types';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -84,7 +85,7 @@ test('the daily prune job removes superseded owners, old event payloads and old 
        ('chk_new', 'fca_prune1', 'completed', 'Jane Roe', 'jane@example.org', 60, now())`,
   );
   const workflowId = `fc-refresh/prune-run/${stack.taskQueue}/test`;
-  const counts = await stack.client.workflow.execute<() => Promise<PruneCounts>>('pruneRetainedDataWorkflow', { taskQueue: stack.taskQueue, workflowId });
+  const counts = await stack.client.workflow.execute<PruneRetainedDataWorkflow>(PRUNE_RETAINED_DATA_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId });
   expect(counts).toMatchObject({ owners: 1, eventPayloads: 1, ownershipChecks: 1 });
   await maybeRecordHistory(stack.client, workflowId, 'prune-retained-data');
   expect((await stack.pool.query(`SELECT id FROM fc_owners WHERE account_id = 'fca_prune1' ORDER BY id`)).rows.map((row) => row.id)).toEqual(['fcaown_current', 'fcaown_recent']);

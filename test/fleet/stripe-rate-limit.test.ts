@@ -5,6 +5,7 @@ import type { RefreshResult } from '../../workflows/refresh-definitions';
 import { FAST_POLL } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { killProcess, startWorkerProcess } from '../helpers/worker-process';
+import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
 
 const LIMIT = 20;
 const WORKERS = 3;
@@ -55,7 +56,7 @@ test(`${WORKERS} workers together never send Stripe more than ${LIMIT} requests 
   await stack.simulator.setApiFaults({ failNext: 5, errorRate: 0.05, statuses: [500], seed: 15 });
   const runs = accounts.flatMap((account) =>
     (['transactions', 'ownership', 'balance'] as const).map(async (feature) => {
-      const handle = await stack.client.workflow.start('refreshWorkflow', {
+      const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
         taskQueue: stack.taskQueue,
         workflowId: refreshWorkflowId(feature, account.id),
         args: [{ accountId: account.id, feature, trigger: 'request', pollIntervalSeconds: FAST_POLL }],

@@ -2,7 +2,9 @@
 // (an older event with its own id after a newer one, concurrent deliveries of one event), on the real stack.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkBalance } from '../../client/check-balance';
+import { postgresFailureType } from '../../common/failure-types';
 import { refreshWorkflowId } from '../../common/workflow-ids';
+import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
 import { runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { capturedEvent, deliver, latestRunResult, refreshAtStripe } from './deliveries';
@@ -127,7 +129,7 @@ describe('every refresh ends in a recorded terminal state', () => {
       const account = await stack.simulator.createAccount({ balance: { current: { usd: 2_000_000_000 }, available: { usd: 5 } } });
       const result = await runRefresh(stack.client, stack.taskQueue, account.id, 'balance');
       expect(result.outcome).toBe('failed');
-      expect(result.error?.code).toBe('Postgres:23514');
+      expect(result.error?.code).toBe(postgresFailureType('23514'));
       const { rows } = await stack.pool.query('SELECT status FROM fc_refreshes WHERE account_id = $1', [account.id]);
       expect(rows).toEqual([{ status: 'failed' }]);
     } finally {
@@ -140,7 +142,7 @@ describe('every refresh ends in a recorded terminal state', () => {
     const listRoute = 'GET /v1/financial_connections/transactions';
     await stack.simulator.setLatency([{ route: listRoute, minMs: 250, maxMs: 300 }]);
     try {
-      const handle = await stack.client.workflow.start('refreshWorkflow', {
+      const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
         taskQueue: stack.taskQueue,
         workflowId: refreshWorkflowId('transactions', account.id),
         args: [{ accountId: account.id, feature: 'transactions', trigger: 'request', pollIntervalSeconds: { initial: 1, max: 2 } }],

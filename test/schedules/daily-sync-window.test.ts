@@ -9,6 +9,7 @@ import { MAX_HISTORY_EVENTS, type DailySyncResult } from '../../workflows/sync-d
 import { maybeRecordHistory } from '../helpers/histories';
 import { runDailySync, settleTransactionRefreshes } from '../helpers/sync';
 import { startStack, type Stack } from '../helpers/stack';
+import { DAILY_SYNC_WORKFLOW_TYPE } from '../../common/workflow-types';
 
 // The daily sync is never held up by one account: an account in Stripe's cooldown is deferred (counted, not waited
 // for) and a refresh that never completes is stopped at the child timeout, while every other account is synced.
@@ -70,7 +71,7 @@ test('a scheduled run over 200 accounts defers the one in a 25 s cooldown at onc
     sync: { pageSize: 50, concurrency: 40, deferIfUnavailableForSeconds: 5 },
   });
   await triggerDailySync(stack.client, stack.taskQueue);
-  const query = `WorkflowType = 'dailySyncWorkflow' AND TaskQueue = '${stack.taskQueue}'`;
+  const query = `WorkflowType = '${DAILY_SYNC_WORKFLOW_TYPE}' AND TaskQueue = '${stack.taskQueue}'`;
   let workflowId = '';
   await expect
     .poll(async () => {

@@ -12,6 +12,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { ScheduleMissingError } from '../../client/errors';
 import { runTimeoutSeconds, type DailySyncResult } from '../../workflows/sync-definitions';
 import { startStack, type Stack } from '../helpers/stack';
+import { DAILY_SYNC_WORKFLOW_TYPE } from '../../common/workflow-types';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -62,7 +63,7 @@ test('trigger starts a daily sync run now, found by visibility, which covers eve
 
   await triggerDailySync(stack.client, stack.taskQueue);
 
-  const query = `WorkflowType = 'dailySyncWorkflow' AND TaskQueue = '${stack.taskQueue}'`;
+  const query = `WorkflowType = '${DAILY_SYNC_WORKFLOW_TYPE}' AND TaskQueue = '${stack.taskQueue}'`;
   await expect.poll(async () => (await stack.client.workflow.count(query)).count, { timeout: 15_000 }).toBe(1);
   const runs = [];
   for await (const execution of stack.client.workflow.list({ query })) runs.push(execution);
@@ -83,7 +84,7 @@ test("a worker start keeps an older version's settings but re-applies them with 
   await stack.client.schedule.create({
     scheduleId,
     spec: { calendars: [{ hour: 6, minute: 0 }] },
-    action: { type: 'startWorkflow', workflowType: 'dailySyncWorkflow', workflowId: `fc-refresh/daily-sync/${taskQueue}`, taskQueue, args: [config.sync], memo: { fcRefreshConfigHash: 'older', fcRefreshConfig: config } },
+    action: { type: 'startWorkflow', workflowType: DAILY_SYNC_WORKFLOW_TYPE, workflowId: `fc-refresh/daily-sync/${taskQueue}`, taskQueue, args: [config.sync], memo: { fcRefreshConfigHash: 'older', fcRefreshConfig: config } },
     policies: { overlap: ScheduleOverlapPolicy.SKIP },
   });
   try {

@@ -1,6 +1,7 @@
 // The refresh workflow's decisions as tables: each row is a situation the lifecycle meets and what it decides.
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { describe, expect, test } from 'vitest';
+import { stripeFailureType } from '../../common/failure-types';
 import type { RefreshHash } from '../../workflows/refresh-definitions';
 import {
   DEADLINE_ERROR,
@@ -82,8 +83,8 @@ describe('an activity failure that reached the workflow ends the refresh with a 
   test.each([
     {
       situation: 'a non-retryable Stripe error',
-      err: activityFailure(ApplicationFailure.nonRetryable('No such account', 'Stripe:resource_missing')),
-      ending: { outcome: 'failed', error: { code: 'Stripe:resource_missing', message: 'No such account' } },
+      err: activityFailure(ApplicationFailure.nonRetryable('No such account', stripeFailureType('resource_missing'))),
+      ending: { outcome: 'failed', error: { code: stripeFailureType('resource_missing'), message: 'No such account' } },
     },
     {
       situation: 'an application failure without a type',
