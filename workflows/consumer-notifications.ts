@@ -1,6 +1,6 @@
 // One workflow per change feed consumer with a URL, `fc-consumer/<name>`: it turns any number of commits into one
 // signed "changes available" POST at a time, retried with backoff while the consumer is down.
-import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { DbActivities } from '../activities';
 import {
   changesAvailableSignal,
@@ -8,8 +8,7 @@ import {
   type ConsumerNotificationsInput,
   type ConsumerNotificationsState,
 } from './consumer-definitions';
-
-const MAX_HISTORY_EVENTS = 2_000;
+import { historyIsLong } from './history-limit';
 
 export async function consumerNotificationsWorkflow(input: ConsumerNotificationsInput): Promise<ConsumerNotificationsState> {
   const { notifyConsumer } = proxyActivities<DbActivities>({
@@ -41,7 +40,7 @@ export async function consumerNotificationsWorkflow(input: ConsumerNotifications
     } catch (err) {
       log.warn('change notification given up after retrying', { consumer: state.consumer, error: err instanceof Error ? err.message : String(err) });
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (historyIsLong()) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof consumerNotificationsWorkflow>({ ...state });
     }

@@ -4,8 +4,9 @@
 // syncBatchWorkflow, once no such run is left (then deprecatePatch('sliding-window')).
 import { continueAsNew, executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { DbActivities } from '../activities';
-import { addTotals, emptyTotals, MAX_HISTORY_EVENTS, type DailySyncInput, type DailySyncResult } from './sync-definitions';
+import { addTotals, emptyTotals, type DailySyncInput, type DailySyncResult } from './sync-definitions';
 import type { dailySyncWorkflow } from './daily-sync';
+import { historyIsLong } from './history-limit';
 import { syncBatchWorkflow } from './sync-batch';
 
 export async function pagedDailySync(input: DailySyncInput): Promise<DailySyncResult> {
@@ -29,7 +30,7 @@ export async function pagedDailySync(input: DailySyncInput): Promise<DailySyncRe
     afterId = page[page.length - 1]?.id ?? afterId;
     await db.recordSyncRun({ id: summaryId, totals, status: 'running' });
     if (page.length < pageSize) break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (historyIsLong()) {
       return continueAsNew<typeof dailySyncWorkflow>({ ...input, summaryId, afterId, totals });
     }
   }

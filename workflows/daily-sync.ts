@@ -5,12 +5,12 @@
 import { condition, continueAsNew, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DbActivities } from '../activities';
 import { pagedDailySync } from './daily-sync-paged';
+import { historyIsLong } from './history-limit';
 import { syncAccount } from './sync-account';
 import {
   addTotals,
   dailySyncProgressQuery,
   emptyTotals,
-  MAX_HISTORY_EVENTS,
   resolveSyncSettings,
   type DailySyncInput,
   type DailySyncResult,
@@ -47,7 +47,6 @@ export async function dailySyncWorkflow(input: DailySyncInput = {}): Promise<Dai
     return page.shift();
   }
 
-  const historyFull = (): boolean => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
   const launched: Promise<void>[] = [];
   let stopped = false; // a child's unexpected error (the run's own cancellation): start nothing more
   let status: SyncRunStatus = 'completed';
@@ -61,7 +60,7 @@ export async function dailySyncWorkflow(input: DailySyncInput = {}): Promise<Dai
       status = 'deadline_passed';
       break;
     }
-    if (historyFull()) {
+    if (historyIsLong()) {
       // The account stays after the cursor: the next run lists it again.
       continueAfterDrain = true;
       break;

@@ -60,9 +60,6 @@ export interface SyncBatchInput {
   recentRefreshSeconds: number;
 }
 
-/** A run continues as new past this many history events (far below Temporal's limits), as does a page-by-page one. */
-export const MAX_HISTORY_EVENTS = 1_000;
-
 const STORING_ALLOWANCE_SECONDS = 30 * 60;
 
 export function resolveSyncSettings(settings: DailySyncSettings): Required<DailySyncSettings> {
