@@ -1,7 +1,5 @@
 import { WorkflowFailedError, type Client, type QueryDefinition, type Workflow, type WorkflowExecutionStatusName, type WorkflowResultType } from '@temporalio/client';
-
-/** How long a running workflow's worker gets to answer a query before the report goes without it. */
-const QUERY_DEADLINE_MS = 5_000;
+import { queryWithin } from './query-within';
 
 export type ExecutionState = Lowercase<WorkflowExecutionStatusName>;
 
@@ -27,7 +25,7 @@ export async function readLatestRun<W extends Workflow, Queried>(client: Client,
   const state = execution.status.name.toLowerCase() as ExecutionState;
   let known: Pick<LatestRun<Queried, WorkflowResultType<W>>, 'state' | 'failure'> = { state: null, failure: null };
   if (state === 'running') {
-    known.state = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(query)).catch(() => null);
+    known.state = await queryWithin(client, handle, query);
   } else if (state === 'completed' || state === 'failed') {
     known = await handle.result().then(
       (result) => ({ state: result, failure: null }),

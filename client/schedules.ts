@@ -5,12 +5,12 @@ import {
   dailySyncProgressQuery,
   emptyTotals,
   runTimeoutSeconds,
-  type DailySyncInput,
   type DailySyncProgress,
   type DailySyncResult,
   type DailySyncSettings,
 } from '../workflows/sync-definitions';
 import { ScheduleMissingError } from './errors';
+import { queryWithin } from './query-within';
 import { toUnavailableError } from './temporal-errors';
 
 /**
@@ -207,10 +207,7 @@ export async function describeDailySync(client: Client, taskQueue: string): Prom
       running: await Promise.all(
         described.info.runningActions.map(async (run) => ({
           workflowId: run.workflow.workflowId,
-          // A query needs a worker: without one, say so quickly instead of waiting out the server's query timeout.
-          progress: await client
-            .withDeadline(Date.now() + PROGRESS_QUERY_MS, () => client.workflow.getHandle(run.workflow.workflowId).query(dailySyncProgressQuery))
-            .catch(() => null),
+          progress: await queryWithin(client, client.workflow.getHandle(run.workflow.workflowId), dailySyncProgressQuery),
         })),
       ),
     };
@@ -218,11 +215,10 @@ export async function describeDailySync(client: Client, taskQueue: string): Prom
 }
 
 const RECENT_RUNS_SHOWN = 5;
-const PROGRESS_QUERY_MS = 5_000;
 
 /** A closed run's result (the last run of its continue-as-new chain, which keeps the workflow id); null otherwise. */
 async function finishedResult(client: Client, workflowId: string): Promise<DailySyncResult | null> {
-  const handle = client.workflow.getHandle<(input?: DailySyncInput) => Promise<DailySyncResult>>(workflowId);
+  const handle = client.workflow.getHandle<DailySyncWorkflow>(workflowId);
   const execution = await handle.describe().catch(() => null);
   if (execution?.status.name !== 'COMPLETED') return null;
   // Runs from before deferral existed return no accountsDeferred.

@@ -1,11 +1,12 @@
 // One account of the daily sync: its transactions refresh runs as a child under the account's usual workflow id (so a
 // scheduled and a webhook-driven refresh never run at once), bounded in time, and lands in exactly one total.
-import { CancelledFailure, ChildWorkflowFailure, TimeoutFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ChildWorkflowFailure, TimeoutFailure } from '@temporalio/common';
 import { executeChild, proxyLocalActivities } from '@temporalio/workflow';
 import type { DbActivities } from '../activities';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import type { DailySyncSettings, SyncableAccount, SyncTotals } from './sync-definitions';
+import { countRefreshResult, countUnfinishedRefresh } from './sync-outcomes';
 
 const db = proxyLocalActivities<DbActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 
@@ -31,32 +32,16 @@ export async function syncAccount(account: SyncableAccount, settings: Required<D
         },
       ],
     });
-    // `ignored`: a newer refresh of the account was already stored (e.g. by its webhook's run): it is up to date.
-    if (result.outcome === 'succeeded' || result.outcome === 'ignored') {
-      totals.accountsSynced += 1;
-      totals.transactionsAdded += result.stored.transactionsAdded ?? 0;
-      totals.transactionsUpdated += result.stored.transactionsUpdated ?? 0;
-    } else if (result.outcome === 'deferred') {
-      totals.accountsDeferred += 1;
-    } else if (result.outcome === 'account_inactive' || result.outcome === 'permission_missing' || result.outcome === 'account_not_found') {
-      totals.accountsSkipped += 1;
-    } else {
-      totals.accountsFailed += 1;
-    }
+    countRefreshResult(totals, result);
   } catch (err) {
-    // Already syncing (a webhook-started run): that run stores the data.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) totals.accountsSkipped += 1;
-    // Cancelled from outside: the account's workflow stops its refreshes when Stripe deactivates it mid-run.
-    else if (err instanceof ChildWorkflowFailure && err.cause instanceof CancelledFailure) totals.accountsSkipped += 1;
-    else if (err instanceof ChildWorkflowFailure && err.cause instanceof TimeoutFailure) {
-      totals.accountsFailed += 1;
+    if (!countUnfinishedRefresh(totals, err)) throw err;
+    if (err instanceof ChildWorkflowFailure && err.cause instanceof TimeoutFailure) {
       // Temporal ended the refresh without letting it record an outcome: its fc_refreshes row says so instead.
       await db.closeTimedOutRefresh({
         workflowId,
         runId: err.execution.runId ?? '', // always set for a child that started
         message: `stopped by the daily sync after ${settings.childTimeoutSeconds}s`,
       });
-    } else if (err instanceof ChildWorkflowFailure) totals.accountsFailed += 1;
-    else throw err;
+    }
   }
 }

@@ -1,11 +1,11 @@
 // Legacy: one page of the page-by-page daily sync (workflows/daily-sync-paged.ts), kept registered only so runs
 // started before the sliding window finish. Each account's transactions refresh runs as a child under its usual
 // workflow id, so a scheduled sync and a webhook-driven one for the same account never run at once.
-import { CancelledFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild } from '@temporalio/workflow';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import { emptyTotals, type SyncableAccount, type SyncBatchInput, type SyncTotals } from './sync-definitions';
+import { countRefreshResult, countUnfinishedRefresh } from './sync-outcomes';
 
 export async function syncBatchWorkflow(input: SyncBatchInput): Promise<SyncTotals> {
   const totals = emptyTotals();
@@ -26,22 +26,9 @@ export async function syncBatchWorkflow(input: SyncBatchInput): Promise<SyncTota
           },
         ],
       });
-      if (result.outcome === 'succeeded') {
-        totals.accountsSynced += 1;
-        totals.transactionsAdded += result.stored.transactionsAdded ?? 0;
-        totals.transactionsUpdated += result.stored.transactionsUpdated ?? 0;
-      } else if (result.outcome === 'account_inactive' || result.outcome === 'permission_missing' || result.outcome === 'account_not_found') {
-        totals.accountsSkipped += 1;
-      } else {
-        totals.accountsFailed += 1;
-      }
+      countRefreshResult(totals, result);
     } catch (err) {
-      // Already syncing (a webhook-started run): that run stores the data.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) totals.accountsSkipped += 1;
-      // Cancelled from outside: the account's workflow stops its refreshes when Stripe deactivates it mid-run.
-      else if (err instanceof ChildWorkflowFailure && err.cause instanceof CancelledFailure) totals.accountsSkipped += 1;
-      else if (err instanceof ChildWorkflowFailure) totals.accountsFailed += 1;
-      else throw err;
+      if (!countUnfinishedRefresh(totals, err)) throw err;
     }
   }
 

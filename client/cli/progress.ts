@@ -1,9 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { refreshStatusQuery, type RefreshStatus } from '../../workflows/refresh-definitions';
+import { queryWithin } from '../query-within';
 import type { StartedRefresh } from '../start-refresh';
 import { describeProgress } from './format';
 
 const POLL_INTERVAL_MS = 1_000;
+/** Shorter than the reports' deadline: a poll every second should not queue up behind a slow answer. */
 const QUERY_DEADLINE_MS = 2_000;
 
 /**
@@ -29,9 +31,7 @@ export function watchProgress(client: Client, started: StartedRefresh, out: Node
   };
 
   const poll = async () => {
-    const status = await client
-      .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(refreshStatusQuery))
-      .catch(() => null);
+    const status = await queryWithin(client, handle, refreshStatusQuery, QUERY_DEADLINE_MS);
     if (stopped) return;
     if (status) show(status);
     timer = setTimeout(() => void poll(), POLL_INTERVAL_MS);
