@@ -1,7 +1,9 @@
 // The worker SIGKILLed while it pages through an account's transactions: waits until a paging account's refresh row
-// says `storing` and some of its pages are in Postgres, then kills the worker there.
+// says `storing` and some of its pages are in Postgres, then kills the worker process running that sync.
+import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import type { SupervisedWorker } from './chaos-worker';
+import { refreshWorkflowId } from '../common/workflow-ids';
+import type { WorkerFleet } from './chaos-fleet';
 import { log, sleep } from './measure';
 
 export interface PagingKill {
@@ -17,7 +19,8 @@ export interface PagingKill {
  */
 export async function killWorkerDuringPaging(
   pool: pg.Pool,
-  worker: SupervisedWorker,
+  client: Client,
+  fleet: WorkerFleet,
   paging: { accountIds: string[]; firstSyncSize: number },
   kills: number,
   until: number,
@@ -39,8 +42,8 @@ export async function killWorkerDuringPaging(
       continue;
     }
     killed.add(target.account_id);
-    log(`chaos: SIGKILL worker while ${target.account_id}'s transactions are stored (${target.stored} so far)`);
-    await worker.killAndRestart();
+    const victims = await fleet.killRunningActivityOf(client, refreshWorkflowId('transactions', target.account_id));
+    log(`chaos: SIGKILLed ${victims} while ${target.account_id}'s transactions were stored (${target.stored} so far)`);
     done.push({ accountId: target.account_id, storedAtKill: target.stored });
   }
   return done;

@@ -81,3 +81,44 @@ async function waitUntilServing(address: string, child: ChildProcess, stderr: ()
     }
   }
 }
+
+/** One fault on the Temporal side, at `seconds` into the run. */
+export interface TemporalFault {
+  seconds: number;
+  run(): Promise<void>;
+}
+
+/** The Temporal server a chaos run uses, the faults planned for it, and what the report says of them. */
+export interface TemporalUnderChaos {
+  address: string;
+  /** For the run's log: what serves. */
+  description: string;
+  faults: TemporalFault[];
+  report(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** The dev server, SIGKILLed at `restartAt` and started again `downSeconds` later on the same file. */
+export async function devServerUnderChaos(cli: string, dbFile: string, plan: { restartAt: number; downSeconds: number }, log: (message: string) => void): Promise<TemporalUnderChaos> {
+  const temporal = await startTemporalProcess(cli, dbFile);
+  let restarts = 0;
+  return {
+    address: temporal.address,
+    description: `Temporal dev server ${temporal.address}`,
+    faults: [
+      {
+        seconds: plan.restartAt,
+        run: async () => {
+          log('chaos: SIGKILL Temporal server');
+          await temporal.kill();
+          await sleep(plan.downSeconds * 1000);
+          await temporal.start();
+          restarts += 1;
+          log('chaos: Temporal server back');
+        },
+      },
+    ],
+    report: () => ({ temporalRestarts: restarts }),
+    stop: () => temporal.stop(),
+  };
+}

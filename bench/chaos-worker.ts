@@ -21,7 +21,16 @@ export class SupervisedWorker {
   unexpectedExits = 0;
   kills = 0;
 
-  constructor(private readonly env: WorkerEnv) {}
+  /** `name` tells the fleet's processes apart in the run's log. */
+  constructor(
+    private readonly env: WorkerEnv,
+    private readonly name = 'worker',
+  ) {}
+
+  /** The running process' pid (its Temporal worker identity is `pid@host`), if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   /** Starts the worker, retrying until it reports "worker started". */
   start(): Promise<void> {
@@ -46,12 +55,12 @@ export class SupervisedWorker {
           if (this.child !== child || this.stopped) return;
           this.child = undefined;
           this.unexpectedExits += 1;
-          log(`chaos: worker exited by itself (${signal ?? code}); restarting`);
+          log(`chaos: ${this.name} exited by itself (${signal ?? code}); restarting`);
           void this.start();
         });
         return;
       } catch (err) {
-        if (attempt % 5 === 1) log(`chaos: worker did not start (attempt ${attempt}): ${String(err).split('\n')[0]}`);
+        if (attempt % 5 === 1) log(`chaos: ${this.name} did not start (attempt ${attempt}): ${String(err).split('\n')[0]}`);
         await sleep(1_000);
       }
     }

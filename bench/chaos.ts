@@ -1,4 +1,4 @@
-// `npm run chaos [-- --quick]`: every account is refreshed several times in a row (its data changed in between)
+// `npm run chaos [-- --quick] [-- --cluster]`: every account is refreshed several times in a row (its data changed in between)
 // while the worker is SIGKILLed (at set times and in the middle of paging an account's transactions), the Temporal
 // server is SIGKILLed and restarted, Postgres is stopped cleanly and later SIGKILLed, the simulator fails 20% of API
 // calls with 429/500 and pages transaction lists slowly, and webhooks are delivered as Stripe may deliver them:
@@ -7,8 +7,10 @@
 // The verdict compares Postgres with the simulator's ground truth, which is each account's newest refresh: balance,
 // ownership id and owners, every transaction row and the transactions cursor. It counts every refresh POST beyond
 // the initiations asked for, and every fc_refreshes row left non-terminal after its workflow closed. Exits 1 on any.
+// --cluster: the same on a Temporal cluster (bench/chaos-cluster.ts) with a fleet of 3 worker processes; the dev
+// server's restart becomes a history node SIGKILLed, the matching service SIGKILLed and a frontend restart.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
@@ -22,16 +24,18 @@ import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from '../test/he
 import type { RefreshResult } from '../workflows/refresh-definitions';
 import { killWorkerDuringPaging } from './chaos-paging';
 import { planAccounts, plannedInitiations, type ChaosScale, type PlannedAccount } from './chaos-plan';
+import { clusterUnderChaos, type ClusterFaultPlan } from './chaos-cluster';
+import { WorkerFleet } from './chaos-fleet';
 import { startRestartablePostgres } from './chaos-postgres';
-import { startTemporalProcess } from './chaos-temporal';
+import { devServerUnderChaos, type TemporalUnderChaos } from './chaos-temporal';
 import { checkNewestState, refreshPosts } from './chaos-verify';
-import { SupervisedWorker } from './chaos-worker';
 import { cleanUpOnSigterm, inParallel, log, sleep, waitFor } from './measure';
 import { startRefreshWorkflow } from './refreshes';
-import { startProduct } from './stack';
+import { productWorkflowBundle, startProduct } from './stack';
 import { REFRESH_WORKFLOW_TYPE } from '../common/workflow-types';
 
 const quick = process.argv.includes('--quick');
+const onCluster = process.argv.includes('--cluster');
 interface Plan extends ChaosScale {
   startOverSeconds: number;
   workerKillsAt: number[];
@@ -44,10 +48,18 @@ interface Plan extends ChaosScale {
   /** Stripe's test-mode retry schedule (5 min, 30 min, 2 h) scaled by this: quick 1.5 s, 9 s, 36 s. */
   webhookRetryTimeScale: number;
   deadlineSeconds: number;
+  /** --cluster: the cluster's faults, in place of the dev server's restart. */
+  cluster: ClusterFaultPlan;
+  /** --cluster: worker processes on the task queue. */
+  clusterWorkers: number;
 }
 const plan: Plan = quick
-  ? { accountsPerFeature: 6, refreshesPerAccount: [2, 3], pagingAccounts: 2, pagingTransactions: 3_000, startOverSeconds: 15, workerKillsAt: [7], pagingKills: 1, temporalRestartAt: 14, temporalDownSeconds: 2, postgresStopAt: 22, postgresKillAt: 34, postgresDownSeconds: 3, webhookRetryTimeScale: 0.005, deadlineSeconds: 300 }
-  : { accountsPerFeature: 24, refreshesPerAccount: [2, 4], pagingAccounts: 4, pagingTransactions: 5_000, startOverSeconds: 90, workerKillsAt: [10, 80, 105], pagingKills: 2, temporalRestartAt: 25, temporalDownSeconds: 5, postgresStopAt: 45, postgresKillAt: 120, postgresDownSeconds: 20, webhookRetryTimeScale: 0.01, deadlineSeconds: 900 };
+  ? { accountsPerFeature: 6, refreshesPerAccount: [2, 3], pagingAccounts: 2, pagingTransactions: 3_000, startOverSeconds: 15, workerKillsAt: [7], pagingKills: 1, temporalRestartAt: 14, temporalDownSeconds: 2, postgresStopAt: 22, postgresKillAt: 34, postgresDownSeconds: 3, webhookRetryTimeScale: 0.005, deadlineSeconds: 300,
+      cluster: { historyKillAt: 10, historyRestartAt: 40, matchingKillAt: 16, matchingDownSeconds: 3, frontendRestartAt: 28 }, clusterWorkers: 3 }
+  : { accountsPerFeature: 24, refreshesPerAccount: [2, 4], pagingAccounts: 4, pagingTransactions: 5_000, startOverSeconds: 90, workerKillsAt: [10, 80, 105], pagingKills: 2, temporalRestartAt: 25, temporalDownSeconds: 5, postgresStopAt: 45, postgresKillAt: 120, postgresDownSeconds: 20, webhookRetryTimeScale: 0.01, deadlineSeconds: 900,
+      cluster: { historyKillAt: 25, historyRestartAt: 70, matchingKillAt: 55, matchingDownSeconds: 5, frontendRestartAt: 95 }, clusterWorkers: 3 };
+// A cluster on two shared cores answers slower than the dev server: the same faults get more time.
+if (onCluster) plan.deadlineSeconds *= 2;
 const SEED = Number(process.env.CHAOS_SEED ?? 20261123);
 /** Fallback polls while a webhook is missing: seconds, not the production minutes, so the run stays short. */
 const POLL = { initial: 3, max: 15 };
@@ -136,13 +148,21 @@ const examples = <T>(items: T[], n = 5): T[] => items.slice(0, n);
 async function main(): Promise<void> {
   const accounts = planAccounts(plan, SEED);
   const requested = accounts.reduce((sum, account) => sum + account.changes.length + 1, 0);
-  log(`chaos (${quick ? 'quick' : 'full'}): ${accounts.length} accounts, ${requested} requested refreshes, seed ${SEED}`);
+  log(`chaos (${quick ? 'quick' : 'full'}${onCluster ? ', cluster' : ''}): ${accounts.length} accounts, ${requested} requested refreshes, seed ${SEED}`);
   hydratePostgresBinaries();
-  const cli = await ensureTemporalCli();
-  if (!cli) throw new Error('the chaos run starts and kills the Temporal CLI itself: run `npm run temporal:install` or set TEMPORAL_CLI_PATH');
   const scratch = await mkdtemp(join(tmpdir(), 'fc-refresh-chaos-'));
+  // mkdtemp makes it private to this user; a cluster's Postgres, which runs as its own user when this one is root, must enter it.
+  await chmod(scratch, 0o755);
+  // Every worker process loads one bundle built here, as production workers load the release's: three processes
+  // bundling the workflow code at once on two shared cores take longer to start than the worker's 90 s allowance.
+  const bundlePath = join(scratch, 'workflow-bundle.js');
+  await writeFile(bundlePath, await productWorkflowBundle());
+  process.env.WORKFLOW_BUNDLE_PATH ??= bundlePath;
   const postgres = await startRestartablePostgres();
-  const temporal = await startTemporalProcess(cli, join(scratch, 'temporal.db'));
+  const temporal = await startTemporal(scratch).catch(async (err: unknown) => {
+    await postgres.close();
+    throw err;
+  });
   const databaseUrl = await createTestDatabase(postgres.serverUrl);
   const taskQueue = `chaos-${randomBytes(4).toString('hex')}`;
   const stack = await startProduct({ temporalAddress: temporal.address, database: { url: databaseUrl }, taskQueue, inProcessWorkers: false });
@@ -158,14 +178,15 @@ async function main(): Promise<void> {
   // As the real API: a list page takes a few hundred milliseconds, so paging an account takes seconds.
   await control.setLatency([{ route: TRANSACTION_LIST, minMs: 150, maxMs: 400 }]);
   process.env.STRIPE_MAX_REQUESTS_PER_SECOND ??= '100';
-  const worker = new SupervisedWorker({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: databaseUrl, STRIPE_API_BASE: stack.simulator.url });
+  const workerEnv = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: databaseUrl, STRIPE_API_BASE: stack.simulator.url };
+  const worker = new WorkerFleet(workerEnv, onCluster ? plan.clusterWorkers : 1);
   cleanUpOnSigterm(async () => {
     await worker.stop();
     await temporal.stop();
     await postgres.close();
   });
   await worker.start();
-  log(`chaos: stack ready (Temporal ${temporal.address}, worker process, task queue ${taskQueue})`);
+  log(`chaos: stack ready (${temporal.description}, ${worker.size} worker process${worker.size === 1 ? '' : 'es'}, task queue ${taskQueue})`);
 
   let exitCode = 1;
   try {
@@ -183,16 +204,14 @@ async function main(): Promise<void> {
     const startedAt = Date.now();
     const deadline = startedAt + plan.deadlineSeconds * 1000;
     const at = (seconds: number): Promise<void> => sleep(Math.max(0, startedAt + seconds * 1000 - Date.now()));
+    // A killed worker's replacement takes tens of seconds to start on a loaded machine: the next faults keep their times.
+    const workerRestarts: Array<Promise<void>> = [];
     const outages = (async () => {
       const events = [
-        ...plan.workerKillsAt.map((seconds) => ({ seconds, run: async () => { log('chaos: SIGKILL worker'); await worker.killAndRestart(); log('chaos: worker restarted'); } })),
-        { seconds: plan.temporalRestartAt, run: async () => {
-          log('chaos: SIGKILL Temporal server');
-          await temporal.kill();
-          await sleep(plan.temporalDownSeconds * 1000);
-          await temporal.start();
-          log('chaos: Temporal server back');
-        } },
+        ...plan.workerKillsAt.map((seconds) => ({ seconds, run: async () => {
+          workerRestarts.push(worker.killNext().then((name) => log(`chaos: ${name} restarted`)));
+        } })),
+        ...temporal.faults,
         { seconds: plan.postgresStopAt, run: async () => {
           log(`chaos: Postgres stopped cleanly for ${plan.postgresDownSeconds} s`);
           await postgres.stop();
@@ -212,6 +231,7 @@ async function main(): Promise<void> {
         await at(event.seconds);
         await event.run();
       }
+      await Promise.all(workerRestarts);
     })();
     // Awaited after the refreshes; a failed restart must not end the process before the report.
     outages.catch(() => {});
@@ -225,7 +245,7 @@ async function main(): Promise<void> {
     });
     const pagingKills = (async () => {
       await waitFor('the paging accounts to be created', async () => (pagingIds.length === plan.pagingAccounts ? true : undefined), { timeoutMs: plan.deadlineSeconds * 1000, intervalMs: 200 });
-      return killWorkerDuringPaging(stack.pool, worker, { accountIds: pagingIds, firstSyncSize: plan.pagingTransactions }, plan.pagingKills, deadline);
+      return killWorkerDuringPaging(stack.pool, stack.client, worker, { accountIds: pagingIds, firstSyncSize: plan.pagingTransactions }, plan.pagingKills, deadline);
     })();
     const accountRuns = await runs;
     await outages;
@@ -313,7 +333,8 @@ async function main(): Promise<void> {
         workerKillsDuringPaging: killsDuringPaging.map((kill) => `${kill.accountId} at ${kill.storedAtKill} of ${plan.pagingTransactions}`),
         pagingAccounts: pagingRuns.map((run) => `${run.accountId}: ${stateProblems.some((p) => p.includes(run.accountId)) ? 'WRONG' : 'ok'}`),
         workerUnexpectedExits: worker.unexpectedExits,
-        temporalRestarts: 1,
+        workerProcesses: worker.size,
+        ...temporal.report(),
         postgres: { cleanStops: 1, sigkills: 1, downSecondsEach: plan.postgresDownSeconds },
         apiFaultsInjected: counters.apiFaultsInjected,
         idempotentReplays: counters.idempotentReplays,
@@ -337,6 +358,14 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
   }
   process.exit(exitCode);
+}
+
+/** The dev server (the pinned CLI) or, with --cluster, a Temporal cluster; each with the faults planned for it. */
+async function startTemporal(scratch: string): Promise<TemporalUnderChaos> {
+  if (onCluster) return clusterUnderChaos(scratch, plan.cluster, log);
+  const cli = await ensureTemporalCli();
+  if (!cli) throw new Error('the chaos run starts and kills the Temporal CLI itself: run `npm run temporal:install` or set TEMPORAL_CLI_PATH');
+  return devServerUnderChaos(cli, join(scratch, 'temporal.db'), { restartAt: plan.temporalRestartAt, downSeconds: plan.temporalDownSeconds }, log);
 }
 
 main().catch((err: unknown) => {

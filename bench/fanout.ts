@@ -7,6 +7,7 @@ import { applyDailySyncSchedule, dailySyncScheduleId, DEFAULT_DAILY_SYNC, descri
 import type { DailySyncResult } from '../workflows/sync-definitions';
 import { linkAccounts } from './accounts';
 import { killProcess, startWorkerProcess } from '../test/helpers/worker-process';
+import { storageOf, type Storage } from './footprint';
 import { log, round, waitFor } from './measure';
 import { startProduct, type ProductStack, type Servers } from './stack';
 
@@ -22,9 +23,24 @@ export interface FanoutDetail {
   largestHistory: string;
   /** The worker's RSS just before the sync was triggered (started, idle). */
   rssBeforeMb: number;
+  /** Workflow executions the sync started (the daily sync's runs, batches and one refresh per account) and their events. */
+  executions: number;
+  historyEvents: number;
+  /** Requests the simulator (Stripe) answered during the sync, page fetches and retrieves included. */
+  stripeRequests: number;
+  /** Rows and bytes the sync added to the application's database. */
+  appStorageAdded: Storage;
+  /** Rows and bytes it added to Temporal's databases, when they are Postgres (a cluster); history_node.data bytes apart. */
+  temporalStorageAdded?: Storage & { historyNodeBytes: number };
 }
 
-export async function measureDailyFanout(servers: Servers, accountCount: number): Promise<{ result: FanoutResult; detail: FanoutDetail }> {
+/** Temporal's databases, to weigh what the sync adds to them (a cluster's; the dev server's SQLite is not measured). */
+export interface TemporalDatabases {
+  persistenceUrl: string;
+  visibilityUrl: string;
+}
+
+export async function measureDailyFanout(servers: Servers, accountCount: number, temporalDatabases?: TemporalDatabases): Promise<{ result: FanoutResult; detail: FanoutDetail }> {
   const taskQueue = `bench-fanout-${randomBytes(4).toString('hex')}`;
   const stack = await startProduct({ temporalAddress: servers.temporalAddress, database: { serverUrl: servers.postgresUrl }, taskQueue, inProcessWorkers: false });
   let worker: ChildProcess | undefined;
@@ -37,7 +53,7 @@ export async function measureDailyFanout(servers: Servers, accountCount: number)
       // As the in-process workers of the other figures: the simulator's speed, not Stripe's limit, is measured.
       STRIPE_MAX_REQUESTS_PER_SECOND: '1000',
     });
-    return await runDailySync(stack, accountCount, worker);
+    return await runDailySync(stack, accountCount, worker, temporalDatabases);
   } finally {
     if (worker) await killProcess(worker);
     await stack.close();
@@ -52,7 +68,19 @@ async function processMemoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<n
   return Math.round(kb / 1024);
 }
 
-async function runDailySync(stack: ProductStack, accountCount: number, worker: ChildProcess): Promise<{ result: FanoutResult; detail: FanoutDetail }> {
+async function temporalStorage(databases: TemporalDatabases): Promise<Storage & { historyNodeBytes: number }> {
+  const persistence = await storageOf(databases.persistenceUrl);
+  const visibility = await storageOf(databases.visibilityUrl);
+  return { rows: persistence.rows + visibility.rows, bytes: persistence.bytes + visibility.bytes, historyNodeBytes: persistence.historyNodeBytes ?? 0 };
+}
+
+function added<T extends Storage>(before: T, after: T): T {
+  const difference: Record<string, number> = {};
+  for (const key of Object.keys(after)) difference[key] = (after[key as keyof T] as number) - (before[key as keyof T] as number);
+  return difference as unknown as T;
+}
+
+async function runDailySync(stack: ProductStack, accountCount: number, worker: ChildProcess, temporalDatabases: TemporalDatabases | undefined): Promise<{ result: FanoutResult; detail: FanoutDetail }> {
   const pid = worker.pid;
   if (pid === undefined) throw new Error('the worker process has no pid');
   await linkAccounts(stack, accountCount, { transactionCount: 3 }, { backfill: true });
@@ -60,6 +88,9 @@ async function runDailySync(stack: ProductStack, accountCount: number, worker: C
   await applyDailySyncSchedule(stack.client, { ...DEFAULT_DAILY_SYNC, taskQueue: stack.taskQueue });
 
   const rssBeforeMb = await processMemoryMb(pid, 'VmRSS');
+  const appBefore = await storageOf(stack.databaseUrl);
+  const temporalBefore = temporalDatabases ? await temporalStorage(temporalDatabases) : undefined;
+  await stack.simulator.control.resetCounters();
   const startedAt = new Date();
   const started = performance.now();
   await triggerDailySync(stack.client, stack.taskQueue);
@@ -75,13 +106,29 @@ async function runDailySync(stack: ProductStack, accountCount: number, worker: C
   log(`fanout: ${accountCount} accounts synced in ${wallSec.toFixed(1)} s`);
   await stack.client.schedule.getHandle(dailySyncScheduleId(stack.taskQueue)).delete();
 
+  const { requests: stripeRequests } = await stack.simulator.control.traffic();
+  const appAfter = await storageOf(stack.databaseUrl);
+  const temporalAfter = temporalDatabases ? await temporalStorage(temporalDatabases) : undefined;
   let maxHistoryEvents = 0;
   let largestHistory = '';
+  let executions = 0;
+  let historyEvents = 0;
   for await (const execution of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}' AND StartTime >= '${startedAt.toISOString()}'` })) {
+    executions += 1;
+    historyEvents += execution.historyLength;
     if (execution.historyLength > maxHistoryEvents) {
       maxHistoryEvents = execution.historyLength;
       largestHistory = `${execution.type} ${execution.workflowId}`;
     }
   }
-  return { result: { accounts: accountCount, wallSec: round(wallSec), maxHistoryEvents, peakRssMb }, detail: { largestHistory, rssBeforeMb } };
+  return { result: { accounts: accountCount, wallSec: round(wallSec), maxHistoryEvents, peakRssMb }, detail: {
+      largestHistory,
+      rssBeforeMb,
+      executions,
+      historyEvents,
+      stripeRequests,
+      appStorageAdded: added({ rows: appBefore.rows, bytes: appBefore.bytes }, { rows: appAfter.rows, bytes: appAfter.bytes }),
+      ...(temporalBefore && temporalAfter ? { temporalStorageAdded: added(temporalBefore, temporalAfter) } : {}),
+    },
+  };
 }

@@ -1,9 +1,13 @@
 // `npm run bench [-- --quick]`: measures fc-refresh against its floors and baselines on this machine and writes
 // bench/results.json and bench/results.md (--quick: results-quick.*, about a minute). Starts everything it needs.
+// --cluster [--quick]: refreshes/s, latency and fan-out on the dev server and a Temporal cluster side by side
+// (bench/cluster-compare.ts), into the `cluster` key of bench/results.json and a section of results.md.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
 import { measureChangeFeed } from './change-feed';
+import { compareWithCluster } from './cluster-compare';
+import { earlierClusterResults, writeClusterResults } from './cluster-report';
 import { measureDailyFanout } from './fanout';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
@@ -16,6 +20,9 @@ import { measureStripeCalls } from './stripe-calls';
 import { measureRefreshThroughput } from './throughput';
 
 const quick = process.argv.includes('--quick');
+const withCluster = process.argv.includes('--cluster');
+const clusterScale = quick ? { throughput: 30, throughputRounds: 1, latency: 30, fanout: 100 } : { throughput: 100, throughputRounds: 2, latency: 100, fanout: 1_000 };
+const resultFile = (suffix: string, ext: string): string => fileURLToPath(new URL(`./results${suffix}.${ext}`, import.meta.url));
 const plan = quick
   ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
   : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
@@ -25,6 +32,15 @@ async function main(): Promise<void> {
   quietTemporalRuntime();
   const servers = await startServers();
   cleanUpOnSigterm(() => servers.close());
+  if (withCluster) {
+    try {
+      const comparison = await compareWithCluster(servers, quick ? 'quick' : 'full', clusterScale);
+      process.stdout.write(await writeClusterResults(comparison, { json: resultFile('', 'json'), markdown: resultFile('', 'md') }));
+    } finally {
+      await servers.close();
+    }
+    return;
+  }
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const stack = await startProduct({ temporalAddress: servers.temporalAddress, database: { serverUrl: servers.postgresUrl }, taskQueue, inProcessWorkers: true });
   if (!stack.nativeConnection) throw new Error('in-process workers expected');
@@ -49,6 +65,8 @@ async function main(): Promise<void> {
       webhookReceiver: receiver.result,
       changeFeed,
     };
+    const cluster = await earlierClusterResults(resultFile('', 'json'));
+    if (cluster) results.cluster = cluster;
     const suffix = quick ? '-quick' : '';
     const markdown = await writeResults(
       results,
@@ -63,8 +81,8 @@ async function main(): Promise<void> {
         changeFeedRows: plan.changeFeedRows,
       },
       {
-        json: fileURLToPath(new URL(`./results${suffix}.json`, import.meta.url)),
-        markdown: fileURLToPath(new URL(`./results${suffix}.md`, import.meta.url)),
+        json: resultFile(suffix, 'json'),
+        markdown: resultFile(suffix, 'md'),
       },
     );
     process.stdout.write(markdown);

@@ -4,6 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type pg from 'pg';
 import type { ChangeFeedResult } from './change-feed';
+import type { ClusterComparison } from './cluster-compare';
+import { clusterMarkdown } from './cluster-report';
 import type { FanoutDetail, FanoutResult } from './fanout';
 import type { IngestDetail, IngestResult } from './ingest';
 import type { LatencyResult } from './latency';
@@ -36,6 +38,8 @@ export interface Results {
   fanout: FanoutResult;
   webhookReceiver: ReceiverResult;
   changeFeed: ChangeFeedResult;
+  /** From `npm run bench -- --cluster`, carried over. */
+  cluster?: ClusterComparison;
 }
 
 /** What the table's notes need beyond the fixed keys. */
@@ -92,7 +96,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '- 6: autocannon in a separate process; 1,000 distinct events, each processed once before the run, so every measured request verifies the signature and is answered as a duplicate.',
     '- 7: pages of 100 upserted as syncTransactions writes them, alternating rounds with the change triggers on and off (fresh ids each round); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${results.cluster ? `\n${clusterMarkdown(results.cluster)}` : ''}`;
 }
 
 export async function writeResults(results: Results, details: Details, files: { json: string; markdown: string }): Promise<string> {

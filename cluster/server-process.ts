@@ -41,7 +41,8 @@ export interface ServerProcessSpec {
 export async function startServerProcess(spec: ServerProcessSpec): Promise<ServerProcess> {
   const prefix = spec.service.toUpperCase();
   const logFile = join(spec.logDir, `${spec.name}.log`);
-  const log = openSync(logFile, 'w');
+  // Appended: a process started again after a kill keeps the log of its previous life above its own.
+  const log = openSync(logFile, 'a');
   const child = spawn(
     spec.serverBinary,
     ['-r', projectRoot, '-c', serverConfigDir, '-e', serverConfigEnv, '--allow-no-auth', 'start', '--service', spec.service],
@@ -69,6 +70,13 @@ export async function startServerProcess(spec: ServerProcessSpec): Promise<Serve
     throw err;
   }
   return process_;
+}
+
+/** SIGKILL, as a crash: nothing is flushed, the membership ring learns of it only when the peers stop hearing it. */
+export async function killServerProcess(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGKILL');
+  await server.exited;
 }
 
 /** Stops a process: SIGTERM lets it leave the membership ring cleanly; SIGKILL after `graceMs`. */

@@ -5,7 +5,7 @@ import { freeClusterPort } from './ports';
 import { ensureTemporalClusterTools } from '../scripts/ensure-tools.mjs';
 import { prepareNamespace } from './namespace';
 import type { PostgresEndpoint } from './postgres-endpoint';
-import { dynamicConfigPath, startServerProcess, stopServerProcess, type ServerProcess, type TemporalService } from './server-process';
+import { dynamicConfigPath, killServerProcess, startServerProcess, stopServerProcess, type ServerProcess, type ServerProcessSpec, type TemporalService } from './server-process';
 import { setUpTemporalSchema } from './temporal-schema';
 
 export interface TemporalClusterOptions {
@@ -29,8 +29,15 @@ export interface TemporalCluster {
   address: string;
   namespace: string;
   logDir: string;
-  /** frontend, history-1 … history-N, matching, worker: each its own OS process. */
+  /** frontend, history-1 … history-N, matching, worker: each its own OS process (the running ones). */
   processes: ServerProcess[];
+  /**
+   * Stops one process by name (`history-1`, `matching`, `frontend`, …): `kill` is SIGKILL, a crash; `term` is
+   * SIGTERM, a clean stop that leaves the membership ring. Resolves once it has exited.
+   */
+  stopProcess(name: string, how: 'kill' | 'term'): Promise<void>;
+  /** Starts a stopped process again, on its own ports (clients and peers find it where it was). */
+  startProcess(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,33 +80,58 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     { name: 'worker', service: 'worker' },
   ];
 
-  const processes: ServerProcess[] = [];
+  const specs = new Map<string, ServerProcessSpec>();
+  for (const entry of layout) {
+    specs.set(entry.name, {
+      ...entry,
+      grpcPort: entry.service === 'frontend' ? frontendPort : await freeClusterPort(),
+      membershipPort: await freeClusterPort(),
+      metricsPort: await freeClusterPort(),
+      clusterEnv,
+      serverBinary: tools.server,
+      logDir,
+    });
+  }
+  const running = new Map<string, ServerProcess>();
+  const specOf = (name: string): ServerProcessSpec => {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`no process ${name} in this cluster (${[...specs.keys()].join(', ')})`);
+    return spec;
+  };
+  const startProcess = async (name: string): Promise<void> => {
+    const spec = specOf(name);
+    const current = running.get(name);
+    if (current && current.child.exitCode === null && current.child.signalCode === null) return;
+    running.set(name, await startServerProcess(spec));
+  };
+  const stopProcess = async (name: string, how: 'kill' | 'term'): Promise<void> => {
+    specOf(name);
+    const server = running.get(name);
+    if (!server) return;
+    await (how === 'kill' ? killServerProcess(server) : stopServerProcess(server));
+  };
   const stop = async (): Promise<void> => {
-    await Promise.all(processes.map((server) => stopServerProcess(server)));
+    await Promise.all([...running.values()].map((server) => stopServerProcess(server)));
   };
   try {
     log(`[cluster] starting ${layout.map((entry) => entry.name).join(', ')} (logs in ${logDir})`);
-    const started = await Promise.allSettled(
-      layout.map(async (entry) => {
-        const server = await startServerProcess({
-          ...entry,
-          grpcPort: entry.service === 'frontend' ? frontendPort : await freeClusterPort(),
-          membershipPort: await freeClusterPort(),
-          metricsPort: await freeClusterPort(),
-          clusterEnv,
-          serverBinary: tools.server,
-          logDir,
-        });
-        processes.push(server);
-        return server;
-      }),
-    );
+    const started = await Promise.allSettled(layout.map((entry) => startProcess(entry.name)));
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const address = `127.0.0.1:${frontendPort}`;
     log(`[cluster] registering namespace ${namespace} and fc-refresh's search attributes`);
     await prepareNamespace(address, namespace);
-    return { address, namespace, logDir, processes, stop };
+    return {
+      address,
+      namespace,
+      logDir,
+      get processes() {
+        return [...running.values()];
+      },
+      stopProcess,
+      startProcess,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
