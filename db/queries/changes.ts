@@ -1,7 +1,9 @@
 import type { Queryable } from '../pool';
 
-// Reads of the change feed (fc_changes). The rows themselves are written by triggers on the data tables
-// (db/migrations/1700000000004_change-feed.sql), in the same transaction as the data.
+// Reads of the change feed. The changes are written by triggers on the data tables, in the same transaction as the
+// data: account changes one row each in fc_changes (db/migrations/1700000000004_change-feed.sql), transaction changes
+// one row per statement and account in fc_transaction_changes (1700000000007_change-feed-batched.sql), which
+// fc_changes_after expands into rows of fc_changes' shape.
 
 export const CHANGE_KINDS = [
   'transaction.added',
@@ -42,9 +44,7 @@ export async function listChanges(
   filter: { afterSeq: number; accountId: string | null; kinds: readonly ChangeKind[] | null; limit: number },
 ): Promise<ChangeRow[]> {
   const { rows } = await db.query<ChangeRow>(
-    `SELECT seq, kind, account_id, entity_id, payload, recorded_at FROM fc_changes
-      WHERE seq > $1 AND ($2::text IS NULL OR account_id = $2) AND ($3::text[] IS NULL OR kind = ANY($3))
-      ORDER BY seq LIMIT $4`,
+    `SELECT seq, kind, account_id, entity_id, payload, recorded_at FROM fc_changes_after($1, $2, $3, $4)`,
     [filter.afterSeq, filter.accountId, filter.kinds, filter.limit],
   );
   return rows;
