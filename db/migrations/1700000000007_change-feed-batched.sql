@@ -77,7 +77,11 @@ END $$;
 -- Updated transactions: `removed` when Stripe voided them, else `modified`. An update that changed none of the
 -- feed's fields (only transaction_refresh_id) is not a change, nor is a voided transaction voided again.
 -- Within a statement the changes go by account, then kind, then transacted_at and id.
-CREATE FUNCTION fc_transaction_batch_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+-- enable_nestloop = off: PL/pgSQL plans the query once per session, from the transition tables' sizes at the first
+-- call. An upsert fires this trigger even when it only inserted, so that first call usually sees empty tables, and
+-- the plan it keeps joins old_rows to new_rows by a nested loop: 100 × 100 row comparisons a page, which cost more
+-- than all the rest of the change feed together (bench/results.md note 7). A hash join costs the same at any size.
+CREATE FUNCTION fc_transaction_batch_updated() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $$
 BEGIN
   WITH pairs AS MATERIALIZED (
     SELECT n.account_id, n.transacted_at, n.id, CASE WHEN n.status = 'void' THEN 'transaction.removed' ELSE 'transaction.modified' END AS kind,
