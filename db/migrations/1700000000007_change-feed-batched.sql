@@ -4,22 +4,23 @@
 -- a change row cost about as much to insert as the data row (heap tuple, two index entries), and building its
 -- jsonb payload (jsonb_build_object) as much again. A page of 100 transactions now writes one row holding the
 -- transactions' images as typed arrays, with a range of 100 sequence numbers; the payloads are built when a consumer
--- reads them (fc_changes_after), from those images, exactly as 1700000000004 built them at write time.
+-- reads them (db/queries/changes.ts), from those images, exactly as 1700000000004 built them at write time.
 -- Sequence numbers, their commit order and the cursor format are unchanged: each change keeps its own seq, and
 -- changes already in fc_changes are read as before.
 
--- A transaction as the feed shows it, times in unix seconds as Stripe gives them. Its own type, not
--- fc_transactions' row type: a stored array of a table's row type would forbid altering that table.
+-- A transaction as the feed shows it. Its own type, not fc_transactions' row type: a stored array of a table's row
+-- type would forbid altering that table. Times as fc_transactions holds them; the reader gives them in unix seconds
+-- (extract(epoch …) is numeric arithmetic, four times an image, in the triggers that every page's write waits for).
 CREATE TYPE fc_transaction_image AS (
   id             text,
   amount         bigint,
   currency       text,
   description    text,
   status         text,
-  posted_at      bigint,
-  void_at        bigint,
-  transacted_at  bigint,
-  stripe_updated bigint
+  posted_at      timestamptz,
+  void_at        timestamptz,
+  transacted_at  timestamptz,
+  stripe_updated timestamptz
 );
 
 -- A change to one transaction: its image after, and before (null when it was added).
@@ -39,6 +40,9 @@ CREATE TABLE fc_transaction_changes (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX fc_transaction_changes_account_idx ON fc_transaction_changes (account_id, last_seq);
+-- A batch is stored out of line uncompressed: pglz compression took about a fifth of what the change triggers cost
+-- a page (backend CPU), and every read decompressed it again.
+ALTER TABLE fc_transaction_changes ALTER COLUMN changes SET STORAGE EXTERNAL;
 
 -- Reserves the next n sequence numbers and returns the one before them. Updating the state row takes its row lock,
 -- held until commit: as in fc_append_changes, transactions that write changes get their numbers one at a time, so
@@ -60,9 +64,8 @@ BEGIN
   WITH batches AS MATERIALIZED (
     SELECT g.account_id, g.changes, sum(cardinality(g.changes)) OVER (ORDER BY g.account_id) AS upto
       FROM (SELECT t.account_id,
-                   array_agg(ROW(ROW(t.id, t.amount, t.currency, t.description, t.status, extract(epoch FROM t.posted_at)::bigint,
-                                     extract(epoch FROM t.void_at)::bigint, extract(epoch FROM t.transacted_at)::bigint,
-                                     extract(epoch FROM t.stripe_updated)::bigint)::fc_transaction_image, NULL)::fc_transaction_change
+                   array_agg(ROW(ROW(t.id, t.amount, t.currency, t.description, t.status, t.posted_at, t.void_at,
+                                     t.transacted_at, t.stripe_updated)::fc_transaction_image, NULL)::fc_transaction_change
                              ORDER BY t.transacted_at, t.id) AS changes
               FROM new_rows t WHERE t.status <> 'void' GROUP BY t.account_id) g
   ), reserved AS MATERIALIZED (
@@ -85,12 +88,10 @@ CREATE FUNCTION fc_transaction_batch_updated() RETURNS trigger LANGUAGE plpgsql 
 BEGIN
   WITH pairs AS MATERIALIZED (
     SELECT n.account_id, n.transacted_at, n.id, CASE WHEN n.status = 'void' THEN 'transaction.removed' ELSE 'transaction.modified' END AS kind,
-           ROW(n.id, n.amount, n.currency, n.description, n.status, extract(epoch FROM n.posted_at)::bigint,
-               extract(epoch FROM n.void_at)::bigint, extract(epoch FROM n.transacted_at)::bigint,
-               extract(epoch FROM n.stripe_updated)::bigint)::fc_transaction_image AS after,
-           ROW(o.id, o.amount, o.currency, o.description, o.status, extract(epoch FROM o.posted_at)::bigint,
-               extract(epoch FROM o.void_at)::bigint, extract(epoch FROM o.transacted_at)::bigint,
-               extract(epoch FROM o.stripe_updated)::bigint)::fc_transaction_image AS before
+           ROW(n.id, n.amount, n.currency, n.description, n.status, n.posted_at, n.void_at,
+               n.transacted_at, n.stripe_updated)::fc_transaction_image AS after,
+           ROW(o.id, o.amount, o.currency, o.description, o.status, o.posted_at, o.void_at,
+               o.transacted_at, o.stripe_updated)::fc_transaction_image AS before
       FROM old_rows o JOIN new_rows n ON n.id = o.id
      WHERE NOT (o.status = 'void' AND n.status = 'void')
   ), batches AS MATERIALIZED (
@@ -115,43 +116,16 @@ CREATE TRIGGER fc_transactions_added AFTER INSERT ON fc_transactions
 CREATE TRIGGER fc_transactions_changed AFTER UPDATE ON fc_transactions
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION fc_transaction_batch_updated();
 
--- A transaction image as the feed's payload shows it (the object 1700000000004's triggers built).
-CREATE FUNCTION fc_transaction_json(t fc_transaction_image) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('amount', t.amount, 'currency', t.currency, 'description', t.description, 'status', t.status,
-    'postedAt', t.posted_at, 'voidAt', t.void_at, 'transactedAt', t.transacted_at, 'updated', t.stripe_updated)
-$$;
-
--- The payload fields in which two images differ (differ = true) or agree (false), in alphabetical order.
-CREATE FUNCTION fc_transaction_fields(after fc_transaction_image, before fc_transaction_image, differ boolean) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-  SELECT array_remove(ARRAY[
-    CASE WHEN (after.amount IS DISTINCT FROM before.amount) = differ THEN 'amount' END,
-    CASE WHEN (after.currency IS DISTINCT FROM before.currency) = differ THEN 'currency' END,
-    CASE WHEN (after.description IS DISTINCT FROM before.description) = differ THEN 'description' END,
-    CASE WHEN (after.posted_at IS DISTINCT FROM before.posted_at) = differ THEN 'postedAt' END,
-    CASE WHEN (after.status IS DISTINCT FROM before.status) = differ THEN 'status' END,
-    CASE WHEN (after.transacted_at IS DISTINCT FROM before.transacted_at) = differ THEN 'transactedAt' END,
-    CASE WHEN (after.stripe_updated IS DISTINCT FROM before.stripe_updated) = differ THEN 'updated' END,
-    CASE WHEN (after.void_at IS DISTINCT FROM before.void_at) = differ THEN 'voidAt' END], NULL)
-$$;
-
--- A transaction change's payload: the transaction; for modified and removed also the fields that changed and their
--- previous values. Plain expressions, so Postgres inlines them into the reading query (a function with a FROM
--- clause is called once per row: 0.4 ms a change).
-CREATE FUNCTION fc_transaction_change_json(after fc_transaction_image, before fc_transaction_image) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN before IS NULL THEN fc_transaction_json(after)
-    ELSE fc_transaction_json(after) || jsonb_build_object(
-      'previous', fc_transaction_json(before) - fc_transaction_fields(after, before, false),
-      'changed', to_jsonb(fc_transaction_fields(after, before, true))) END
-$$;
-
 -- The feed after a cursor, as rows of fc_changes' shape: the changes with seq > after_seq, of one account and some
--- kinds when given, in seq order, at most lim. Batches are expanded only as far as lim changes need: `upto` counts
--- the changes after the cursor up to each batch's end, and a batch whose predecessors already hold lim is not read.
--- Payloads are built after the limit, for the rows returned only.
+-- kinds when given, in seq order, at most lim. Account changes carry their payload; transaction changes carry
+-- their images instead (after, and before unless added), as json with the image's field names, from which the
+-- reader builds the payload (db/queries/changes.ts): built here in jsonb it made the query 5–10 times slower.
+-- Batches are expanded only as far as lim changes need: `upto` counts the changes after the cursor up to each
+-- batch's end, and a batch whose predecessors already hold lim is not read. Images are converted after the limit.
 CREATE FUNCTION fc_changes_after(after_seq bigint, account text, kinds text[], lim integer)
-RETURNS TABLE (seq bigint, kind text, account_id text, entity_id text, payload jsonb, recorded_at timestamptz)
+RETURNS TABLE (seq bigint, kind text, account_id text, entity_id text, payload jsonb, after json, before json, recorded_at timestamptz)
 LANGUAGE sql STABLE AS $$
-  SELECT c.seq, c.kind, c.account_id, c.entity_id, coalesce(c.payload, fc_transaction_change_json(c.after, c.before)), c.recorded_at
+  SELECT c.seq, c.kind, c.account_id, c.entity_id, c.payload, to_json(c.after), to_json(c.before), c.recorded_at
     FROM (
       (SELECT f.seq, f.kind, f.account_id, f.entity_id, f.payload, NULL::fc_transaction_image AS after,
               NULL::fc_transaction_image AS before, f.recorded_at
@@ -181,9 +155,6 @@ CREATE TRIGGER fc_transactions_added AFTER INSERT ON fc_transactions
 CREATE TRIGGER fc_transactions_changed AFTER UPDATE ON fc_transactions
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION fc_transactions_updated();
 DROP FUNCTION fc_changes_after(bigint, text, text[], integer);
-DROP FUNCTION fc_transaction_change_json(fc_transaction_image, fc_transaction_image);
-DROP FUNCTION fc_transaction_fields(fc_transaction_image, fc_transaction_image, boolean);
-DROP FUNCTION fc_transaction_json(fc_transaction_image);
 DROP TABLE fc_transaction_changes;
 DROP FUNCTION fc_transaction_batch_updated();
 DROP FUNCTION fc_transaction_batch_inserted();
