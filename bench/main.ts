@@ -2,6 +2,7 @@
 // bench/results.json and bench/results.md (--quick: results-quick.*, about a minute). Starts everything it needs.
 // --cluster [--quick]: refreshes/s, latency and fan-out on the dev server and a Temporal cluster side by side
 // (bench/cluster-compare.ts), into the `cluster` key of bench/results.json and a section of results.md.
+// `npm run bench -- --only change-feed [--quick]`: only figure 7, on Postgres alone; prints it, writes nothing.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
@@ -9,6 +10,7 @@ import { measureChangeFeed } from './change-feed';
 import { compareWithCluster } from './cluster-compare';
 import { earlierClusterResults, writeClusterResults } from './cluster-report';
 import { measureDailyFanout } from './fanout';
+import { measureChangeFeedOnly } from './change-feed-only';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
 import { measureWebhookToCommit } from './latency';
@@ -23,9 +25,11 @@ const quick = process.argv.includes('--quick');
 const withCluster = process.argv.includes('--cluster');
 const clusterScale = quick ? { throughput: 30, throughputRounds: 1, latency: 30, fanout: 100 } : { throughput: 100, throughputRounds: 2, latency: 100, fanout: 1_000 };
 const resultFile = (suffix: string, ext: string): string => fileURLToPath(new URL(`./results${suffix}.${ext}`, import.meta.url));
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const plan = quick
   ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
   : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
+const CHANGE_FEED_ROUNDS = 5;
 
 async function main(): Promise<void> {
   log(`starting the ${quick ? 'quick' : 'full'} benchmark`);
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
     const stripeCalls = await measureStripeCalls(stack, plan.callsAccounts);
     const fanout = await measureDailyFanout(servers, plan.fanout);
     const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
-    const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, 3);
+    const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, CHANGE_FEED_ROUNDS);
     const results: Results = {
       machine,
       refreshThroughput,
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+(only === undefined ? main() : only === 'change-feed' ? measureChangeFeedOnly(plan.changeFeedRows, CHANGE_FEED_ROUNDS) : Promise.reject(new Error(`--only ${only}: only change-feed can run alone`))).catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

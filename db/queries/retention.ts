@@ -32,13 +32,23 @@ export async function pruneRetainedData(db: Queryable, ages: RetentionAges): Pro
   const { rows: bounds } = await db.query<{ through: number }>(
     `WITH state AS (SELECT last_seq, pruned_through FROM fc_change_log_state),
           read_by_all AS (SELECT least((SELECT last_seq FROM state), (SELECT min(cursor_seq) FROM fc_consumers)) AS seq),
-          retained AS (SELECT coalesce((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $1 ORDER BY seq LIMIT 1), (SELECT last_seq FROM state)) AS seq),
-          too_old AS (SELECT coalesce((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $2 ORDER BY seq LIMIT 1), (SELECT last_seq FROM state)) AS seq)
+          retained AS (SELECT coalesce(least((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $1 ORDER BY seq LIMIT 1),
+                                             (SELECT first_seq - 1 FROM fc_transaction_changes WHERE recorded_at >= $1 ORDER BY last_seq LIMIT 1)),
+                                       (SELECT last_seq FROM state)) AS seq),
+          too_old AS (SELECT coalesce(least((SELECT seq - 1 FROM fc_changes WHERE recorded_at >= $2 ORDER BY seq LIMIT 1),
+                                            (SELECT first_seq - 1 FROM fc_transaction_changes WHERE recorded_at >= $2 ORDER BY last_seq LIMIT 1)),
+                                      (SELECT last_seq FROM state)) AS seq)
      SELECT greatest((SELECT pruned_through FROM state), least((SELECT seq FROM read_by_all), (SELECT seq FROM retained)), (SELECT seq FROM too_old)) AS through`,
     [cutoff(ages.changesRetentionDays), cutoff(ages.changesMaxAgeDays)],
   );
   const through = bounds[0]?.through ?? 0;
   const changes = await db.query(`DELETE FROM fc_changes WHERE seq <= $1`, [through]);
+  // A batch of transaction changes goes once all of it is pruned; the part of one still kept is never read again
+  // (every cursor is past pruned_through), so its changes count as pruned with the rest.
+  const batches = await db.query<{ count: number }>(
+    `WITH gone AS (DELETE FROM fc_transaction_changes WHERE last_seq <= $1 RETURNING cardinality(changes) AS n) SELECT coalesce(sum(n), 0)::bigint AS count FROM gone`,
+    [through],
+  );
   // Last, so the state row (which every change-writing transaction updates) is locked only for the commit.
   await db.query(`UPDATE fc_change_log_state SET pruned_through = greatest(pruned_through, $1)`, [through]);
   const owners = await db.query(
@@ -57,7 +67,7 @@ export async function pruneRetainedData(db: Queryable, ages: RetentionAges): Pro
     [cutoff(ages.ownershipCheckRetentionDays)],
   );
   return {
-    changes: changes.rowCount ?? 0,
+    changes: (changes.rowCount ?? 0) + (batches.rows[0]?.count ?? 0),
     changesPrunedThrough: through,
     owners: owners.rowCount ?? 0,
     eventPayloads: events.rowCount ?? 0,
