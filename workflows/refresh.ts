@@ -125,7 +125,9 @@ class RefreshSteps {
 
       // 1. Check: the account's state, and what Stripe last did for this feature.
       await this.record('checking');
-      const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: this.stateMaxAge(firstLook) });
+      const maxAgeSeconds = this.stateMaxAge(firstLook);
+      // The Refresh API call's answer tells what a retrieve would: a stored snapshot that leads to it is enough.
+      const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds, storedIfInitiable: maxAgeSeconds > 0 });
       const cannot = endingOfAccountState(state, input.accountId, input.feature);
       if (cannot) return this.finish(cannot);
       run.known = state.refresh ?? run.known;
@@ -170,6 +172,9 @@ class RefreshSteps {
         if (attempt.state.lifecycle !== 'active') {
           return this.finish({ outcome: 'account_inactive', error: { code: 'financial_connections_account_inactive', message: 'Stripe refused: the account is inactive' } });
         }
+        // Refused for another reason the account shows (a permission not granted, the account gone).
+        const refused = endingOfAccountState(attempt.state, input.accountId, input.feature);
+        if (refused) return this.finish(refused);
         if (!attempt.initiated) {
           // Stripe answered 200 without starting a refresh (pending elsewhere, cooldown): learn why and go again.
           run.known = attempt.state.refresh ?? run.known;
