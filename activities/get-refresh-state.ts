@@ -1,5 +1,5 @@
 import type { Feature } from '../common/features';
-import { accountLifecycle, hasFeaturePermission, refreshErrorOf, refreshHashOf, type AccountLifecycle, type FcAccount } from '../common/stripe-account';
+import { accountLifecycle, hasFeaturePermission, ownershipIdOf, refreshErrorOf, refreshHashOf, type AccountLifecycle, type FcAccount } from '../common/stripe-account';
 import { getStoredAccountSnapshot, upsertAccountSnapshot } from '../db/queries/accounts';
 import type { RefreshHash } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
@@ -13,6 +13,11 @@ export interface RefreshState {
   error: { code: string; message: string } | null;
   /** Where the state came from: Stripe, or the stored snapshot when it was young enough. */
   source: 'stripe' | 'stored';
+  /**
+   * Ownership only, from Stripe: the id of the ownership the account points at (an id, no owner data), so a
+   * completion found by polling is stored without retrieving the account again.
+   */
+  ownershipId?: string | null;
 }
 
 export function refreshStateOf(account: FcAccount, feature: Feature, source: RefreshState['source']): RefreshState {
@@ -23,6 +28,7 @@ export function refreshStateOf(account: FcAccount, feature: Feature, source: Ref
     refresh: refreshHashOf(account, feature),
     error: refreshErrorOf(account, feature),
     source,
+    ...(feature === 'ownership' && source === 'stripe' ? { ownershipId: ownershipIdOf(account) } : {}),
   };
 }
 

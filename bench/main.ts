@@ -1,8 +1,10 @@
 // `npm run bench [-- --quick]`: measures fc-refresh against its floors and baselines on this machine and writes
 // bench/results.json and bench/results.md (--quick: results-quick.*, about a minute). Starts everything it needs.
+// `--only <key>` runs one measurement alone and updates its figures in place (bench/alone.ts).
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
+import { aloneKeys, runAlone } from './alone';
 import { measureChangeFeed } from './change-feed';
 import { measureDailyFanout } from './fanout';
 import { startFloorWorkers } from './floor-worker';
@@ -16,9 +18,11 @@ import { measureStripeCalls } from './stripe-calls';
 import { measureRefreshThroughput } from './throughput';
 
 const quick = process.argv.includes('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? aloneKeys(process.argv[onlyIndex + 1] ?? '') : undefined;
 const plan = quick
-  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
-  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
+  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, stripeCalls: { accounts: 5, rounds: 2, lostWebhookAccounts: 2 }, fanout: 200, receiverSeconds: 3 }
+  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, stripeCalls: { accounts: 100, rounds: 5, lostWebhookAccounts: 20 }, fanout: 10_000, receiverSeconds: 10 };
 
 async function main(): Promise<void> {
   log(`starting the ${quick ? 'quick' : 'full'} benchmark`);
@@ -30,12 +34,21 @@ async function main(): Promise<void> {
   if (!stack.nativeConnection) throw new Error('in-process workers expected');
   const floor = await startFloorWorkers(stack.nativeConnection, stack.client, `${taskQueue}-floor`);
   log(`stack ready: Temporal ${servers.temporalAddress}, task queue ${taskQueue}`);
+  const suffix = quick ? '-quick' : '';
+  const files = {
+    json: fileURLToPath(new URL(`./results${suffix}.json`, import.meta.url)),
+    markdown: fileURLToPath(new URL(`./results${suffix}.md`, import.meta.url)),
+  };
   try {
+    if (only) {
+      process.stdout.write(await runAlone(stack, only, { quick, plan, ...files }));
+      return;
+    }
     const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
     const refreshThroughput = await measureRefreshThroughput(stack, `${taskQueue}-floor`, plan.throughput, plan.throughputRounds);
     const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
     const ingest = await measureTransactionIngest(stack, plan.ingestRows, plan.rowByRow);
-    const stripeCalls = await measureStripeCalls(stack, plan.callsAccounts);
+    const stripeCalls = await measureStripeCalls(stack, plan.stripeCalls);
     const fanout = await measureDailyFanout(servers, plan.fanout);
     const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
     const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, 3);
@@ -44,12 +57,11 @@ async function main(): Promise<void> {
       refreshThroughput,
       webhookLatency,
       transactionIngest: ingest.result,
-      stripeCalls,
+      stripeCalls: stripeCalls.result,
       fanout: fanout.result,
       webhookReceiver: receiver.result,
       changeFeed,
     };
-    const suffix = quick ? '-quick' : '';
     const markdown = await writeResults(
       results,
       {
@@ -61,11 +73,9 @@ async function main(): Promise<void> {
         receiverFloorP99Ms: receiver.floorP99Ms,
         receiverSeconds: plan.receiverSeconds,
         changeFeedRows: plan.changeFeedRows,
+        stripeCalls: stripeCalls.detail,
       },
-      {
-        json: fileURLToPath(new URL(`./results${suffix}.json`, import.meta.url)),
-        markdown: fileURLToPath(new URL(`./results${suffix}.md`, import.meta.url)),
-      },
+      files,
     );
     process.stdout.write(markdown);
   } finally {

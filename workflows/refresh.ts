@@ -243,7 +243,9 @@ class RefreshSteps {
         }
         const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: 0 });
         if (state.lifecycle !== 'active') return 'inactive';
-        if (state.refresh && completes(state.refresh, tracked)) return { refresh: state.refresh, eventId: null, error: state.error };
+        if (state.refresh && completes(state.refresh, tracked)) {
+          return { refresh: state.refresh, eventId: null, error: state.error, ...(state.ownershipId !== undefined ? { ownershipId: state.ownershipId } : {}) };
+        }
       }
     } finally {
       this.pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature: input.feature });
@@ -293,7 +295,8 @@ class RefreshSteps {
       return stored.verdict;
     }
     if (feature === 'ownership') {
-      const stored = await stripeLong.storeOwnership({ accountId, eventId: completion.eventId, refresh: completion.refresh });
+      const polled = completion.ownershipId !== undefined ? { ownershipId: completion.ownershipId } : {};
+      const stored = await stripeLong.storeOwnership({ accountId, eventId: completion.eventId, refresh: completion.refresh, ...polled });
       if (stored.verdict === 'applied') run.status.stored = { ownershipId: stored.ownershipId, owners: stored.owners };
       return stored.verdict;
     }

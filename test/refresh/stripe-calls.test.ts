@@ -130,3 +130,22 @@ test('an old snapshot that missed a refresh in cooldown: Stripe does not start o
   expect(result).toMatchObject({ outcome: 'succeeded', initiations: 1 });
   expect((await stack.simulator.counters()).refreshes[account.id]?.balance).toMatchObject({ initiated: 2, notInitiated: 1 });
 });
+
+test('ownership with its webhook lost: the poll that finds the refresh succeeded also names the ownership to list', async () => {
+  const account = await createAccount({ ownerCount: 3 });
+  await storeOldSnapshot(account.id);
+  await stack.simulator.dropWebhooks({ accountId: account.id });
+  try {
+    const calls = await callsOf(account.id, async () => {
+      const result = await runRefresh(stack.client, stack.taskQueue, account.id, 'ownership');
+      expect(result).toMatchObject({ outcome: 'succeeded', stored: { owners: 3 } });
+    });
+    expect(calls.byRoute).toEqual({ [REFRESH]: 1, [RETRIEVE]: 1, 'GET /v1/financial_connections/accounts/:id/owners': 1 });
+  } finally {
+    await stack.simulator.clearWebhookDrops();
+  }
+  const truth = await stack.simulator.groundTruth(account.id);
+  const { rows } = await stack.pool.query('SELECT ownership_id FROM fc_accounts WHERE id = $1', [account.id]);
+  expect(rows).toEqual([{ ownership_id: truth.ownership?.id }]);
+  await maybeRecordHistory(stack.client, refreshWorkflowId('ownership', account.id), 'refresh-ownership-lost-webhook');
+});
