@@ -2,6 +2,7 @@
 // half-hour run) and writes their figures into the existing results.json, their rows and notes into results.md;
 // every other figure stays as the last full run left it.
 import { readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { log } from './measure';
 import type { ProductStack } from './stack';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
@@ -38,7 +39,7 @@ export function aloneKeys(only: string): string[] {
 export async function runAlone(stack: ProductStack, keys: string[], options: { quick: boolean; plan: AlonePlan; json: string; markdown: string }): Promise<string> {
   const results = JSON.parse(await readFile(options.json, 'utf8')) as Record<string, unknown>;
   let markdown = await readFile(options.markdown, 'utf8');
-  const measured = `measured alone ${new Date().toISOString().slice(0, 10)}, ${options.quick ? 'quick' : 'full'} plan`;
+  const measured = `measured alone ${new Date().toISOString().slice(0, 10)}, ${options.quick ? 'quick' : 'full'} plan, load average ${(loadavg()[0] ?? 0).toFixed(1)} at its start`;
   for (const key of keys) {
     const run = await (ALONE[key] as Measurement)(stack, options.plan, measured);
     results[key] = run.value;
