@@ -4,7 +4,7 @@ import { getEventAccountObject } from '../db/queries/event-accounts';
 import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state';
 import { setCurrentOwnership, upsertOwners } from '../db/queries/owners';
 import { inTransaction } from '../db/pool';
-import type { FcAccount } from '../common/stripe-account';
+import { ownershipIdOf, type FcAccount } from '../common/stripe-account';
 import type { RefreshHash } from '../workflows/refresh-definitions';
 import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
@@ -38,12 +38,15 @@ interface ProducedOwnership {
  * only when nothing newer is settled: a late event of an older refresh never rolls ownership back.
  */
 export function createStoreOwnership({ stripe, pool }: ActivityDeps) {
-  return async function storeOwnership(input: { accountId: string; eventId?: string | null; refresh?: RefreshHash }): Promise<StoreOwnershipResult> {
+  return async function storeOwnership(input: { accountId: string; eventId?: string | null; refresh?: RefreshHash; ownershipId?: string | null }): Promise<StoreOwnershipResult> {
     const context = Context.current();
     const resumed = context.info.heartbeatDetails as OwnershipCursor | undefined;
     const settledBy = settlingRun();
     try {
-      const produced = (resumed?.refreshAttemptedAt === undefined ? null : resumed) ?? (await producedOwnership(input.eventId)) ?? (await retrieveOwnership(input.accountId, input.refresh));
+      const produced = (resumed?.refreshAttemptedAt === undefined ? null : resumed)
+        ?? (await producedOwnership(input.eventId))
+        ?? polledOwnership(input)
+        ?? (await retrieveOwnership(input.accountId, input.refresh));
       // The ownership id tells two refreshes of the same second apart.
       const early = await isSettleable(pool, input.accountId, 'ownership', { lastAttemptedAt: produced.refreshAttemptedAt, refreshId: produced.ownershipId, settledBy });
       if (early !== 'applied') return { verdict: early, ownershipId: produced.ownershipId, owners: 0 };
@@ -87,6 +90,13 @@ export function createStoreOwnership({ stripe, pool }: ActivityDeps) {
     return account?.ownership_refresh?.status === 'succeeded' ? ownershipOf(account, account.ownership_refresh.last_attempted_at) : null;
   }
 
+  /** The ownership the poll that found the succeeded refresh saw (the same account object as its refresh hash). */
+  function polledOwnership(input: { ownershipId?: string | null; refresh?: RefreshHash }): ProducedOwnership | null {
+    return input.ownershipId !== undefined && input.refresh?.status === 'succeeded'
+      ? { ownershipId: input.ownershipId, refreshAttemptedAt: input.refresh.lastAttemptedAt }
+      : null;
+  }
+
   async function retrieveOwnership(accountId: string, refresh: RefreshHash | undefined): Promise<ProducedOwnership> {
     const account = await stripe.financialConnections.accounts.retrieve(accountId, { expand: ['ownership'] });
     await upsertAccountSnapshot(pool, account, new Date());
@@ -97,6 +107,5 @@ export function createStoreOwnership({ stripe, pool }: ActivityDeps) {
 }
 
 function ownershipOf(account: FcAccount, refreshAttemptedAt: number): ProducedOwnership {
-  const ownershipId = typeof account.ownership === 'string' ? account.ownership : (account.ownership?.id ?? null);
-  return { ownershipId, refreshAttemptedAt };
+  return { ownershipId: ownershipIdOf(account), refreshAttemptedAt };
 }

@@ -2,10 +2,12 @@
 // bench/results.json and bench/results.md (--quick: results-quick.*, about a minute). Starts everything it needs.
 // --cluster [--quick]: refreshes/s, latency and fan-out on the dev server and a Temporal cluster side by side
 // (bench/cluster-compare.ts), into the `cluster` key of bench/results.json and a section of results.md.
-// `npm run bench -- --only change-feed [--quick]`: only figure 7, on Postgres alone; prints it, writes nothing.
+// `--only <key>` runs one measurement alone and updates its figures in place (bench/alone.ts);
+// `--only change-feed [--quick]` runs figure 7 on Postgres alone and prints it, writing nothing.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
+import { aloneKeys, runAlone } from './alone';
 import { measureChangeFeed } from './change-feed';
 import { compareWithCluster } from './cluster-compare';
 import { earlierClusterResults, writeClusterResults } from './cluster-report';
@@ -25,10 +27,11 @@ const quick = process.argv.includes('--quick');
 const withCluster = process.argv.includes('--cluster');
 const clusterScale = quick ? { throughput: 30, throughputRounds: 1, latency: 30, fanout: 100 } : { throughput: 100, throughputRounds: 2, latency: 100, fanout: 1_000 };
 const resultFile = (suffix: string, ext: string): string => fileURLToPath(new URL(`./results${suffix}.${ext}`, import.meta.url));
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const onlyIndex = process.argv.indexOf('--only');
+const onlyArgument = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '') : undefined;
 const plan = quick
-  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, callsAccounts: 1, fanout: 200, receiverSeconds: 3 }
-  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, callsAccounts: 3, fanout: 10_000, receiverSeconds: 10 };
+  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, stripeCalls: { accounts: 5, rounds: 2, lostWebhookAccounts: 2 }, fanout: 200, receiverSeconds: 3 }
+  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, stripeCalls: { accounts: 100, rounds: 5, lostWebhookAccounts: 20 }, fanout: 10_000, receiverSeconds: 10 };
 const CHANGE_FEED_ROUNDS = 5;
 
 async function main(): Promise<void> {
@@ -50,12 +53,18 @@ async function main(): Promise<void> {
   if (!stack.nativeConnection) throw new Error('in-process workers expected');
   const floor = await startFloorWorkers(stack.nativeConnection, stack.client, `${taskQueue}-floor`);
   log(`stack ready: Temporal ${servers.temporalAddress}, task queue ${taskQueue}`);
+  const suffix = quick ? '-quick' : '';
+  const files = { json: resultFile(suffix, 'json'), markdown: resultFile(suffix, 'md') };
   try {
+    if (onlyArgument !== undefined) {
+      process.stdout.write(await runAlone(stack, aloneKeys(onlyArgument), { quick, plan, ...files }));
+      return;
+    }
     const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
     const refreshThroughput = await measureRefreshThroughput(stack, `${taskQueue}-floor`, plan.throughput, plan.throughputRounds);
     const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
     const ingest = await measureTransactionIngest(stack, plan.ingestRows, plan.rowByRow);
-    const stripeCalls = await measureStripeCalls(stack, plan.callsAccounts);
+    const stripeCalls = await measureStripeCalls(stack, plan.stripeCalls);
     const fanout = await measureDailyFanout(servers, plan.fanout);
     const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
     const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, CHANGE_FEED_ROUNDS);
@@ -64,14 +73,13 @@ async function main(): Promise<void> {
       refreshThroughput,
       webhookLatency,
       transactionIngest: ingest.result,
-      stripeCalls,
+      stripeCalls: stripeCalls.result,
       fanout: fanout.result,
       webhookReceiver: receiver.result,
       changeFeed,
     };
-    const cluster = await earlierClusterResults(resultFile('', 'json'));
+    const cluster = await earlierClusterResults(files.json);
     if (cluster) results.cluster = cluster;
-    const suffix = quick ? '-quick' : '';
     const markdown = await writeResults(
       results,
       {
@@ -83,11 +91,9 @@ async function main(): Promise<void> {
         receiverFloorP99Ms: receiver.floorP99Ms,
         receiverSeconds: plan.receiverSeconds,
         changeFeedRows: plan.changeFeedRows,
+        stripeCalls: stripeCalls.detail,
       },
-      {
-        json: resultFile(suffix, 'json'),
-        markdown: resultFile(suffix, 'md'),
-      },
+      files,
     );
     process.stdout.write(markdown);
   } finally {
@@ -98,7 +104,8 @@ async function main(): Promise<void> {
   }
 }
 
-(only === undefined ? main() : only === 'change-feed' ? measureChangeFeedOnly(plan.changeFeedRows, CHANGE_FEED_ROUNDS) : Promise.reject(new Error(`--only ${only}: only change-feed can run alone`))).catch((err: unknown) => {
+// The change feed alone needs only Postgres; the other `--only` keys run on the whole stack (bench/alone.ts).
+(onlyArgument === 'change-feed' ? measureChangeFeedOnly(plan.changeFeedRows, CHANGE_FEED_ROUNDS) : main()).catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

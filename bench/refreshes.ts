@@ -27,8 +27,14 @@ export function startRefreshWorkflow(
 }
 
 /** Runs one refresh to its end; a refresh that does not succeed fails the benchmark. */
-export async function runRefresh(client: Client, taskQueue: string, accountId: string, feature: Feature): Promise<{ result: RefreshResult; runId: string }> {
-  const handle = await startRefreshWorkflow(client, taskQueue, accountId, feature);
+export async function runRefresh(
+  client: Client,
+  taskQueue: string,
+  accountId: string,
+  feature: Feature,
+  extra: Partial<RefreshWorkflowInput> = {},
+): Promise<{ result: RefreshResult; runId: string }> {
+  const handle = await startRefreshWorkflow(client, taskQueue, accountId, feature, extra);
   const result = await handle.result();
   if (result.outcome !== 'succeeded') throw new Error(`${feature} refresh of ${accountId} ended ${result.outcome}: ${JSON.stringify(result.error)}`);
   return { result, runId: handle.firstExecutionRunId };

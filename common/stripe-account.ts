@@ -34,6 +34,11 @@ export function refreshErrorOf(account: FcAccount, feature: Feature): { code: st
   return { code: typeof error.code === 'string' ? error.code : 'refresh_failed', message: typeof error.message === 'string' ? error.message : '' };
 }
 
+/** The id of the ownership an account points at, expanded or not. */
+export function ownershipIdOf(account: Pick<FcAccount, 'ownership'>): string | null {
+  return typeof account.ownership === 'string' ? account.ownership : (account.ownership?.id ?? null);
+}
+
 export function hasFeaturePermission(account: Pick<FcAccount, 'permissions'>, feature: Feature): boolean {
   return (account.permissions ?? []).includes(FEATURE_PERMISSION[feature]);
 }

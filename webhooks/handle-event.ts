@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import { featureOfRefreshedEvent } from '../common/features';
 import type { FcAccount } from '../common/stripe-account';
 import { isFcAccountId } from '../common/stripe-ids';
+import { upsertAccountSnapshot } from '../db/queries/accounts';
 import { claimEvent, isEventClaimed, isEventProcessed, markEventFailed, markEventProcessed } from '../db/queries/events';
 import { ACCOUNT_LIFECYCLE_EVENTS, applyAccountLifecycleEvent } from './account-event';
 import { signalRefreshCompleted } from './refreshed-event';
@@ -63,7 +64,12 @@ async function actOn(deps: EventHandlingDeps, event: Stripe.Event, account: FcAc
   if (!account) return 'ignored';
   const feature = featureOfRefreshedEvent(event.type);
   if (feature) {
-    const sent = await signalRefreshCompleted(deps.temporal, deps.taskQueue, event, account, feature);
+    // The event's account is Stripe's newest word on the refresh: stored (in Stripe's order, as every snapshot), the
+    // next refresh of this feature knows when it may be initiated without retrieving the account first.
+    const [sent] = await Promise.all([
+      signalRefreshCompleted(deps.temporal, deps.taskQueue, event, account, feature),
+      upsertAccountSnapshot(deps.pool, account, new Date(event.created * 1000)),
+    ]);
     return sent === 'signalled' ? 'processed' : 'ignored';
   }
   if (ACCOUNT_LIFECYCLE_EVENTS.has(event.type)) {

@@ -7,6 +7,8 @@ export interface Completion {
   refresh: RefreshHash;
   eventId: string | null;
   error?: RefreshError | null;
+  /** Ownership found by a poll: the ownership id the polled account pointed at (an id, no owner data). */
+  ownershipId?: string | null;
 }
 
 /**

@@ -17,7 +17,10 @@ export interface RefreshWorkflowInput {
   completionTimeoutSeconds?: number;
   /** First and longest gap between fallback polls of the account while waiting for the webhook. */
   pollIntervalSeconds?: { initial: number; max: number };
-  /** Stored account state younger than this is used instead of calling Stripe (default 60 s). */
+  /**
+   * Stored account state younger than this is used instead of calling Stripe (default 60 s); older state too when it
+   * leads to the refresh call, whose answer corrects it (0: always retrieve the account first).
+   */
   stateMaxAgeSeconds?: number;
   /**
    * For subscribed accounts, which Stripe refreshes daily: when the last refresh succeeded within this many

@@ -55,7 +55,8 @@ export async function refreshForCheck(options: RefreshForCheckOptions): Promise<
     nextRefreshAvailableAt: details.nextRefreshAvailableAt ?? null,
   });
 
-  const state = await stripe.getRefreshState({ accountId, feature, maxAgeSeconds: STATE_MAX_AGE_SECONDS });
+  // A stored snapshot that leads to the refresh is enough: the refresh call's answer corrects it at no extra call.
+  const state = await stripe.getRefreshState({ accountId, feature, maxAgeSeconds: STATE_MAX_AGE_SECONDS, storedIfInitiable: true });
   if (!state.found) return ended('account_not_found');
   // "Refreshes aren't allowed on inactive accounts."
   if (state.lifecycle !== 'active') return ended('account_inactive');

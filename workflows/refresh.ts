@@ -125,7 +125,9 @@ class RefreshSteps {
 
       // 1. Check: the account's state, and what Stripe last did for this feature.
       await this.record('checking');
-      const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: this.stateMaxAge(firstLook) });
+      const maxAgeSeconds = this.stateMaxAge(firstLook);
+      // The Refresh API call's answer tells what a retrieve would: a stored snapshot that leads to it is enough.
+      const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds, storedIfInitiable: maxAgeSeconds > 0 });
       const cannot = endingOfAccountState(state, input.accountId, input.feature);
       if (cannot) return this.finish(cannot);
       run.known = state.refresh ?? run.known;
@@ -170,6 +172,9 @@ class RefreshSteps {
         if (attempt.state.lifecycle !== 'active') {
           return this.finish({ outcome: 'account_inactive', error: { code: 'financial_connections_account_inactive', message: 'Stripe refused: the account is inactive' } });
         }
+        // Refused for another reason the account shows (a permission not granted, the account gone).
+        const refused = endingOfAccountState(attempt.state, input.accountId, input.feature);
+        if (refused) return this.finish(refused);
         if (!attempt.initiated) {
           // Stripe answered 200 without starting a refresh (pending elsewhere, cooldown): learn why and go again.
           run.known = attempt.state.refresh ?? run.known;
@@ -238,7 +243,9 @@ class RefreshSteps {
         }
         const state = await this.stripe().getRefreshState({ accountId: input.accountId, feature: input.feature, maxAgeSeconds: 0 });
         if (state.lifecycle !== 'active') return 'inactive';
-        if (state.refresh && completes(state.refresh, tracked)) return { refresh: state.refresh, eventId: null, error: state.error };
+        if (state.refresh && completes(state.refresh, tracked)) {
+          return { refresh: state.refresh, eventId: null, error: state.error, ...(state.ownershipId !== undefined ? { ownershipId: state.ownershipId } : {}) };
+        }
       }
     } finally {
       this.pendingSeconds.record(Math.round((Date.now() - pendingSince) / 1000), { feature: input.feature });
@@ -288,7 +295,8 @@ class RefreshSteps {
       return stored.verdict;
     }
     if (feature === 'ownership') {
-      const stored = await stripeLong.storeOwnership({ accountId, eventId: completion.eventId, refresh: completion.refresh });
+      const polled = completion.ownershipId !== undefined ? { ownershipId: completion.ownershipId } : {};
+      const stored = await stripeLong.storeOwnership({ accountId, eventId: completion.eventId, refresh: completion.refresh, ...polled });
       if (stored.verdict === 'applied') run.status.stored = { ownershipId: stored.ownershipId, owners: stored.owners };
       return stored.verdict;
     }

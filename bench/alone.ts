@@ -1,0 +1,61 @@
+// `npm run bench -- --only <key>[,<key>]`: runs the named measurements alone (a change measured without the whole
+// half-hour run) and writes their figures into the existing results.json, their rows and notes into results.md;
+// every other figure stays as the last full run left it.
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { log } from './measure';
+import type { ProductStack } from './stack';
+import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
+
+interface AloneRun {
+  value: unknown;
+  /** The row of results.md's table (`| N. …`) and its note (`- N…`) that replace the previous ones. */
+  row: string;
+  note: string;
+}
+
+/** The sizes the full or quick run uses (bench/main.ts's plan). */
+export interface AlonePlan {
+  stripeCalls: StripeCallsPlan;
+}
+
+type Measurement = (stack: ProductStack, plan: AlonePlan, measured: string) => Promise<AloneRun>;
+
+/** The measurements that can run alone, by their results.json key. */
+const ALONE: Record<string, Measurement> = {
+  async stripeCalls(stack, plan, measured) {
+    const { result, detail } = await measureStripeCalls(stack, plan.stripeCalls);
+    return { value: result, ...stripeCallsMarkdown(result, detail, measured) };
+  },
+};
+
+export function aloneKeys(only: string): string[] {
+  const keys = only.split(',').map((key) => key.trim()).filter(Boolean);
+  const unknown = keys.filter((key) => !(key in ALONE));
+  if (keys.length === 0 || unknown.length > 0) throw new Error(`--only takes ${Object.keys(ALONE).join(', ')} (got ${only})`);
+  return keys;
+}
+
+export async function runAlone(stack: ProductStack, keys: string[], options: { quick: boolean; plan: AlonePlan; json: string; markdown: string }): Promise<string> {
+  const results = JSON.parse(await readFile(options.json, 'utf8')) as Record<string, unknown>;
+  let markdown = await readFile(options.markdown, 'utf8');
+  const measured = `measured alone ${new Date().toISOString().slice(0, 10)}, ${options.quick ? 'quick' : 'full'} plan, load average ${(loadavg()[0] ?? 0).toFixed(1)} at its start`;
+  for (const key of keys) {
+    const run = await (ALONE[key] as Measurement)(stack, options.plan, measured);
+    results[key] = run.value;
+    const number = /^\| (\d+)\./.exec(run.row)?.[1];
+    markdown = replaceLine(replaceLine(markdown, new RegExp(`^\\| ${number}\\. `), run.row), new RegExp(`^- ${number}[ :(]`), run.note);
+    log(`${key}: ${JSON.stringify(run.value)}`);
+  }
+  await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(options.markdown, markdown);
+  return markdown;
+}
+
+function replaceLine(text: string, start: RegExp, line: string): string {
+  const lines = text.split('\n');
+  const index = lines.findIndex((candidate) => start.test(candidate));
+  if (index < 0) throw new Error(`results.md has no line matching ${start}`);
+  lines[index] = line;
+  return lines.join('\n');
+}
