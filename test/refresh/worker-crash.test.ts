@@ -41,4 +41,4 @@ test('worker killed mid-wait and restarted: the refresh completes, initiated onc
   } finally {
     await killProcess(second);
   }
-});
+}, 180_000); // two worker processes start within the test: each takes its time on a busy machine
