@@ -8,6 +8,13 @@ export default defineConfig({
     setupFiles: ['test/setup-file.ts'],
     // Each file runs in its own process (the Temporal worker's native runtime is per process).
     pool: 'forks',
+    // Files run side by side although the machine may have 2 cores (vitest's default would then be one at a time):
+    // most of a file's time is spent waiting on Temporal, Postgres and HTTP, and each file has its own database,
+    // task queue, simulator, receiver and workers, so files do not see each other.
+    maxWorkers: 3,
+    // expect.poll waits for a condition (a workflow's state, a row): 1 s, vitest's default, is a wall-clock budget a
+    // busy machine misses. Waiting longer changes nothing when the condition holds; it only ends a failure later.
+    expect: { poll: { timeout: 20_000 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,

@@ -1,7 +1,8 @@
-// `npm run chaos [-- --quick] [-- --cluster]`: every account is refreshed several times in a row (its data changed in between)
-// while the worker is SIGKILLed (at set times and in the middle of paging an account's transactions), the Temporal
-// server is SIGKILLed and restarted, Postgres is stopped cleanly and later SIGKILLed, the simulator fails 20% of API
-// calls with 429/500 and pages transaction lists slowly, and webhooks are delivered as Stripe may deliver them:
+// `npm run chaos [-- --quick] [-- --cluster]`: every account is refreshed several times in a row (its data changed in
+// between) while the worker is SIGKILLed (at set times and in the middle of paging an account's transactions), the
+// Temporal server is SIGKILLed and restarted, Postgres is stopped cleanly and later SIGKILLed, the simulator enforces
+// Stripe's test-mode rate limit, fails 20% of API calls with 429/500 and pages transaction lists slowly, and webhooks
+// are delivered as Stripe may deliver them:
 // dropped, duplicated, re-sent, reordered, late (a failed or timed-out attempt retried on Stripe's schedule under
 // its own id, after newer events), held back behind later events, and sent on several connections at once.
 // The verdict compares Postgres with the simulator's ground truth, which is each account's newest refresh: balance,
@@ -177,7 +178,10 @@ async function main(): Promise<void> {
   });
   // As the real API: a list page takes a few hundred milliseconds, so paging an account takes seconds.
   await control.setLatency([{ route: TRANSACTION_LIST, minMs: 150, maxMs: 400 }]);
-  process.env.STRIPE_MAX_REQUESTS_PER_SECOND ??= '100';
+  // Stripe's test-mode rate limits enforced (25 requests per second, 25 per endpoint) with the product paced below
+  // them (fleet-wide, across every worker process), so its pacing meets a limit that answers 429 instead of being trusted.
+  await control.setRateLimit({ enabled: true });
+  process.env.STRIPE_MAX_REQUESTS_PER_SECOND ??= '20';
   const workerEnv = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: databaseUrl, STRIPE_API_BASE: stack.simulator.url };
   const worker = new WorkerFleet(workerEnv, onCluster ? plan.clusterWorkers : 1);
   cleanUpOnSigterm(async () => {
@@ -264,6 +268,7 @@ async function main(): Promise<void> {
     }, { timeoutMs: 180_000, intervalMs: 1_000 });
 
     const counters = await control.counters();
+    const traffic = await control.traffic();
     const requestFailures: string[] = [];
     const stateProblems: string[] = [];
     const postProblems: string[] = [];
@@ -337,6 +342,7 @@ async function main(): Promise<void> {
         ...temporal.report(),
         postgres: { cleanStops: 1, sigkills: 1, downSecondsEach: plan.postgresDownSeconds },
         apiFaultsInjected: counters.apiFaultsInjected,
+        stripeRateLimit: { productPerSecond: Number(process.env.STRIPE_MAX_REQUESTS_PER_SECOND), refusedWith429: traffic.rateLimited, busiestSecond: traffic.maxPerSecond },
         idempotentReplays: counters.idempotentReplays,
         refreshPostsReceived: receivedPosts,
         webhooks: counters.webhooks,

@@ -5,7 +5,7 @@ import { ConsumerNotRegisteredError, CursorExpiredError, InvalidInputError } fro
 import { ensurePruneSchedule, pruneScheduleId } from '../../client/prune-schedule';
 import { encodeChangeCursor } from '../../common/change-cursor';
 import { pruneRetainedData, type RetentionAges } from '../../db/queries/retention';
-import { fcRefresh } from '../helpers/cli';
+import { fcRefreshInProcess } from '../helpers/cli';
 import { maybeRecordHistory } from '../helpers/histories';
 import { startStack, type Stack } from '../helpers/stack';
 import { drain } from './feed-helpers';
@@ -103,32 +103,32 @@ test('the daily prune job removes superseded owners, old event payloads and old 
 
 test('the CLI: consumers add / list / reset / remove, changes --json, prune --json', async () => {
   const env = { DATABASE_URL: stack.databaseUrl };
-  const added = await fcRefresh(['consumers', 'add', 'cli-consumer', '--url', 'https://consumer.example/fc', '--json'], env);
+  const added = await fcRefreshInProcess(['consumers', 'add', 'cli-consumer', '--url', 'https://consumer.example/fc', '--json'], env);
   expect(added.code, added.stderr).toBe(0);
   const registration = JSON.parse(added.stdout) as { created: boolean; secret: string };
   expect(registration).toMatchObject({ created: true });
   expect(registration.secret).toMatch(/^fcwhsec_/);
-  const list = await fcRefresh(['consumers', 'list'], env);
+  const list = await fcRefreshInProcess(['consumers', 'list'], env);
   expect(list.stdout).toContain('cli-consumer');
   expect(list.stdout).not.toContain(registration.secret);
 
   await statusChanges('fca_cli1', 3);
-  const changes = await fcRefresh(['changes', '--consumer', 'cli-consumer', '--account', 'fca_cli1', '--json'], env);
+  const changes = await fcRefreshInProcess(['changes', '--consumer', 'cli-consumer', '--account', 'fca_cli1', '--json'], env);
   expect(changes.code, changes.stderr).toBe(0);
   const lines = changes.stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind?: string; cursor: string });
   expect(lines.filter((line) => line.kind === 'account.status_changed')).toHaveLength(4);
   // Acknowledged: the next run without --cursor prints nothing new.
-  const next = await fcRefresh(['changes', '--consumer', 'cli-consumer', '--account', 'fca_cli1'], env);
+  const next = await fcRefreshInProcess(['changes', '--consumer', 'cli-consumer', '--account', 'fca_cli1'], env);
   expect(next.stdout.trim()).toMatch(/^caught up at cursor \S+$/);
-  const text = await fcRefresh(['changes', '--consumer', 'cli-consumer', '--cursor', lines[0]?.cursor ?? '', '--account', 'fca_cli1'], env);
+  const text = await fcRefreshInProcess(['changes', '--consumer', 'cli-consumer', '--cursor', lines[0]?.cursor ?? '', '--account', 'fca_cli1'], env);
   expect(text.stdout).toMatch(/#\d+ account.status_changed fca_cli1 inactive -> active/);
 
-  expect((await fcRefresh(['changes', '--consumer', 'cli-consumer', '--cursor', 'nonsense'], env)).code).toBe(2);
-  const pruned = await fcRefresh(['prune', '--json'], { ...env, FC_CHANGES_RETENTION_DAYS: '0.000001' });
+  expect((await fcRefreshInProcess(['changes', '--consumer', 'cli-consumer', '--cursor', 'nonsense'], env)).code).toBe(2);
+  const pruned = await fcRefreshInProcess(['prune', '--json'], { ...env, FC_CHANGES_RETENTION_DAYS: '0.000001' });
   expect(pruned.code, pruned.stderr).toBe(0);
   expect(JSON.parse(pruned.stdout)).toHaveProperty('changesPrunedThrough');
-  expect((await fcRefresh(['prune'], { ...env, FC_OWNERS_RETENTION_DAYS: 'soon' })).stderr).toContain('FC_OWNERS_RETENTION_DAYS must be a positive number of days');
-  const reset = await fcRefresh(['consumers', 'reset', 'cli-consumer'], env);
+  expect((await fcRefreshInProcess(['prune'], { ...env, FC_OWNERS_RETENTION_DAYS: 'soon' })).stderr).toContain('FC_OWNERS_RETENTION_DAYS must be a positive number of days');
+  const reset = await fcRefreshInProcess(['consumers', 'reset', 'cli-consumer'], env);
   expect(reset.stdout).toMatch(/now at cursor/);
-  expect((await fcRefresh(['consumers', 'remove', 'cli-consumer'], env)).code).toBe(0);
+  expect((await fcRefreshInProcess(['consumers', 'remove', 'cli-consumer'], env)).code).toBe(0);
 }, 240_000);

@@ -51,7 +51,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   installTestRuntimeLogger();
   const address = inject('temporalAddress');
-  const databaseUrl = await createTestDatabase(inject('databaseUrl'));
+  const databaseUrl = await createTestDatabase(inject('databaseUrl'), inject('templateDatabase'));
   const pool = createPool(databaseUrl, 20);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const webhookSecret = `whsec_test_${randomBytes(12).toString('hex')}`;

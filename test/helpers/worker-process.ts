@@ -12,6 +12,8 @@ export interface WorkerProcessEnv {
   DATABASE_URL: string;
   STRIPE_API_BASE: string;
   STRIPE_MAX_REQUESTS_PER_SECOND?: string;
+  /** A prebuilt workflow bundle (tests: the run's, test/global-setup.ts); without it the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH?: string;
 }
 
 /**

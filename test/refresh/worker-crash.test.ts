@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 test('worker killed mid-wait and restarted: the refresh completes, initiated once, no duplicate rows', async () => {
-  const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: stack.taskQueue, DATABASE_URL: stack.databaseUrl, STRIPE_API_BASE: stack.simulatorUrl };
+  const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: stack.taskQueue, DATABASE_URL: stack.databaseUrl, STRIPE_API_BASE: stack.simulatorUrl, WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') };
   const account = await stack.simulator.createAccount({ transactionCount: 300, refreshLatencyMs: 4000 });
   const first = await startWorkerProcess(env);
   const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
@@ -41,4 +41,4 @@ test('worker killed mid-wait and restarted: the refresh completes, initiated onc
   } finally {
     await killProcess(second);
   }
-});
+}, 180_000); // two worker processes start within the test: each takes its time on a busy machine

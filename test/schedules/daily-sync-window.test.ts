@@ -44,6 +44,13 @@ const ordinary = (count: number): CreateAccountInput[] =>
  */
 const subscribed = (count: number): CreateAccountInput[] => Array.from({ length: count }, () => ({ transactionCount: 2, subscriptions: ['transactions' as const] }));
 
+/**
+ * Stripe's cooldown of the cooling account: far longer than either run takes even on a slow, busy machine, so the
+ * checks that nothing waited for it compare timestamps, never how fast this machine is; a run that did wait would
+ * outlast the test's timeout.
+ */
+const COOLDOWN_SECONDS = 600;
+
 async function syncRunRow(id: string) {
   const { rows } = await stack.pool.query<{ status: string; accounts_seen: number; accounts_synced: number; accounts_deferred: number; accounts_failed: number; finished_at: Date }>(
     'SELECT status, accounts_seen, accounts_synced, accounts_deferred, accounts_failed, finished_at FROM fc_sync_runs WHERE id = $1',
@@ -52,15 +59,15 @@ async function syncRunRow(id: string) {
   return rows[0];
 }
 
-test('a scheduled run over 200 accounts defers the one in a 25 s cooldown at once and syncs every other account', { timeout: 180_000 }, async () => {
+test('a scheduled run over 200 accounts defers the one in a 10-minute cooldown at once and syncs every other account', { timeout: 180_000 }, async () => {
   const others = await linkAccounts(subscribed(199));
-  // Linked through the webhook path; its link-time refresh completes and starts Stripe's 25 s cooldown.
-  // First in id order, so the run reaches it at once, while the cooldown has most of its 25 s to go.
+  // Linked through the webhook path; its link-time refresh completes and starts Stripe's cooldown.
+  // First in id order, so the run reaches it at once.
   const cooling = await stack.simulator.createAccount({
     id: `fca_0cooling${stack.taskQueue.replace(/\W/g, '')}`,
     transactionCount: 2,
     prefetch: ['transactions'],
-    cooldownSeconds: { transactions: 25 },
+    cooldownSeconds: { transactions: COOLDOWN_SECONDS },
   });
   await settleTransactionRefreshes(stack, cooling.id);
   const cooldownEndsAt = (await stack.simulator.groundTruth(cooling.id)).account.transaction_refresh?.next_refresh_available_at;
@@ -112,7 +119,7 @@ test('one account cooling down, one whose refresh never completes: the run ends 
   // Stripe keeps this one's refresh pending for 10 minutes and its webhook is lost: only the child timeout ends the wait.
   const [stuck] = await linkAccounts([{ transactionCount: 2, refreshLatencyMs: 600_000 }]);
   await stack.simulator.dropWebhooks({ accountId: stuck?.id ?? '' });
-  const cooling = await stack.simulator.createAccount({ transactionCount: 2, prefetch: ['transactions'], cooldownSeconds: { transactions: 25 } });
+  const cooling = await stack.simulator.createAccount({ transactionCount: 2, prefetch: ['transactions'], cooldownSeconds: { transactions: COOLDOWN_SECONDS } });
   await settleTransactionRefreshes(stack, cooling.id);
   const cooldownEndsAt = (await stack.simulator.groundTruth(cooling.id)).account.transaction_refresh?.next_refresh_available_at ?? 0;
 

@@ -16,7 +16,7 @@ let worker: FixtureWorker;
 let closedPort: number;
 
 beforeAll(async () => {
-  pool = createPool(await createTestDatabase(inject('databaseUrl')));
+  pool = createPool(await createTestDatabase(inject('databaseUrl'), inject('templateDatabase')));
   worker = await startFixtureWorker(fileURLToPath(new URL('./fixtures/workflows.ts', import.meta.url)));
   closedPort = await freePort();
 });

@@ -9,7 +9,7 @@ import { WEBHOOK_SECRET } from './support/stripe-events';
 let databaseUrl: string;
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase(inject('databaseUrl'));
+  databaseUrl = await createTestDatabase(inject('databaseUrl'), inject('templateDatabase'));
 });
 
 test('`npm run webhooks` logs one line when ready, serves, and stops cleanly on SIGTERM', async () => {

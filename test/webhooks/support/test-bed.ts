@@ -25,7 +25,7 @@ export function useWebhookTestBed(): WebhookTestBed {
   let worker: FixtureWorker | undefined;
   let receiver: Receiver | undefined;
   beforeAll(async () => {
-    bed.pool = createPool(await createTestDatabase(inject('databaseUrl')));
+    bed.pool = createPool(await createTestDatabase(inject('databaseUrl'), inject('templateDatabase')));
     worker = await startFixtureWorker(fileURLToPath(new URL('../fixtures/workflows.ts', import.meta.url)));
     bed.client = worker.client;
     bed.taskQueue = worker.taskQueue;
