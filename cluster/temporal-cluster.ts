@@ -115,7 +115,11 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   };
   try {
     log(`[cluster] starting ${layout.map((entry) => entry.name).join(', ')} (logs in ${logDir})`);
-    const started = await Promise.allSettled(layout.map((entry) => startProcess(entry.name)));
+    // One process first: each service writes the cluster's metadata row at start when the database is new, and
+    // two writing it at once make one exit ("SaveClusterMetadata encountered version mismatch"). Then the rest.
+    const [first, ...rest] = layout;
+    if (first) await startProcess(first.name);
+    const started = await Promise.allSettled(rest.map((entry) => startProcess(entry.name)));
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const address = `127.0.0.1:${frontendPort}`;
