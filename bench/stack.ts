@@ -34,28 +34,32 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-/** A Temporal dev server (the pinned CLI) with fc-refresh's search attributes, and Postgres (DATABASE_URL, else embedded). */
-export async function startServers(): Promise<Servers> {
+/** DATABASE_URL's server, else an embedded Postgres of the run's own, with Postgres' durable defaults. */
+export async function startBenchPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   hydratePostgresBinaries();
-  const temporal = await startLocalTemporal();
-  let postgresUrl = process.env.DATABASE_URL;
-  let stopPostgres = async (): Promise<void> => {};
-  if (!postgresUrl) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'fc-refresh-bench-pg-'));
-    // Postgres' durable defaults (fsync, synchronous_commit): commit latency is part of what is measured.
-    const postgres = await startLocalPostgres({ dataDir, persistent: false });
-    postgresUrl = postgres.url;
-    stopPostgres = async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'fc-refresh-bench-pg-'));
+  // Durable defaults (fsync, synchronous_commit): commit latency is part of what is measured.
+  const postgres = await startLocalPostgres({ dataDir, persistent: false });
+  return {
+    url: postgres.url,
+    async stop() {
       await postgres.stop();
       await rm(dataDir, { recursive: true, force: true });
-    };
-  }
+    },
+  };
+}
+
+/** A Temporal dev server (the pinned CLI) with fc-refresh's search attributes, and Postgres (DATABASE_URL, else embedded). */
+export async function startServers(): Promise<Servers> {
+  const temporal = await startLocalTemporal();
+  const postgres = await startBenchPostgres();
   return {
     temporalAddress: temporal.address,
-    postgresUrl,
+    postgresUrl: postgres.url,
     async close() {
       await temporal.stop();
-      await stopPostgres();
+      await postgres.stop();
     },
   };
 }
