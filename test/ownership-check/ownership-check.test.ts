@@ -94,7 +94,8 @@ test('older than max age: refreshed again and compared with the new snapshot', a
   const first = await verify(accountId, { name: 'Jenny Rosen' });
   await waitUntilStoredIsStale(stack.pool, accountId, 'ownership', 1);
   const second = await verify(accountId, { name: 'Jenny Rosen' }, { maxAgeSeconds: 1 });
-  expect(second).toMatchObject({ overall: 'match', basis: { data: 'refreshed', fresh: true }, refresh: { status: 'refreshed' } });
+  // Not `fresh`: under a 1-second max age that would measure how fast the machine finished the refresh.
+  expect(second).toMatchObject({ overall: 'match', basis: { data: 'refreshed' }, refresh: { status: 'refreshed' } });
   expect(second.basis.ownershipId).not.toBe(first.basis.ownershipId);
   expect(await ownershipRefreshesInitiated(accountId)).toBe(2);
 });
