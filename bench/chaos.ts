@@ -100,7 +100,7 @@ async function refreshThroughOutages(client: Client, taskQueue: string, accountI
   let runId: string | undefined;
   while (!runId) {
     try {
-      runId = (await startRefreshWorkflow(client, taskQueue, accountId, feature, { pollIntervalSeconds: POLL, maxAttempts })).firstExecutionRunId;
+      runId = (await startRefreshWorkflow(client, taskQueue, accountId, feature, { pollIntervalSeconds: POLL, maxAttempts })).signaledRunId;
     } catch (err) {
       if (Date.now() > deadline) return { outcome: 'not_started', reason: String(err) };
       await sleep(500);

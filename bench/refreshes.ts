@@ -1,29 +1,21 @@
-import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Client, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { refreshRequest } from '../client/start-refresh';
 import type { Feature } from '../common/features';
-import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../common/search-attributes';
-import { refreshWorkflowId } from '../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE, type RefreshWorkflow } from '../common/workflow-types';
 import type { RefreshResult, RefreshWorkflowInput } from '../workflows/refresh-definitions';
 
-/** Starts a requested refresh the way client/start-refresh.ts does (same id, search attributes), minus its describe call. */
+/** Starts a requested refresh the way client/start-refresh.ts does (same signal-with-start), minus its describe call. */
 export function startRefreshWorkflow(
   client: Client,
   taskQueue: string,
   accountId: string,
   feature: Feature,
   extra: Partial<RefreshWorkflowInput> = {},
-): Promise<WorkflowHandleWithFirstExecutionRunId<RefreshWorkflow>> {
-  return client.workflow.start<RefreshWorkflow>(REFRESH_WORKFLOW_TYPE, {
-    workflowId: refreshWorkflowId(feature, accountId),
-    taskQueue,
-    args: [{ accountId, feature, trigger: 'request', ...extra }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: FC_ACCOUNT_ID, value: accountId },
-      { key: FC_FEATURE, value: feature },
-      { key: FC_REFRESH_STATUS, value: 'checking' },
-    ],
-  });
+): Promise<WorkflowHandleWithSignaledRunId<RefreshWorkflow>> {
+  return client.workflow.signalWithStart<RefreshWorkflow, [RefreshWorkflowInput]>(
+    REFRESH_WORKFLOW_TYPE,
+    refreshRequest(taskQueue, { accountId, feature, trigger: 'request', ...extra }),
+  );
 }
 
 /** Runs one refresh to its end; a refresh that does not succeed fails the benchmark. */
@@ -37,5 +29,5 @@ export async function runRefresh(
   const handle = await startRefreshWorkflow(client, taskQueue, accountId, feature, extra);
   const result = await handle.result();
   if (result.outcome !== 'succeeded') throw new Error(`${feature} refresh of ${accountId} ended ${result.outcome}: ${JSON.stringify(result.error)}`);
-  return { result, runId: handle.firstExecutionRunId };
+  return { result, runId: handle.signaledRunId };
 }

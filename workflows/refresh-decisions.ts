@@ -61,6 +61,16 @@ export function availabilityOf(refresh: RefreshHash | null, options: { nowMs: nu
   return { kind: 'wait', untilMs: options.nowMs + waitMs, next, summary };
 }
 
+/**
+ * Whether a run started for another reason (a webhook's event, the daily sync, a subscription) answered a client
+ * request that joined it: only fresh data stored, or an account that cannot be refreshed at all. `ignored` stored
+ * nothing, `deferred` did not try, `timed_out` ran out the other run's shorter deadline, and `failed` was a refresh
+ * nobody initiated for this request: the request then runs on its own.
+ */
+export function answersJoinedRequest(outcome: RefreshOutcome): boolean {
+  return outcome === 'succeeded' || outcome === 'account_inactive' || outcome === 'account_not_found' || outcome === 'permission_missing';
+}
+
 export const DEADLINE_ERROR: RefreshError = { code: 'refresh_deadline', message: 'the refresh did not end within its deadline (refreshDeadlineSeconds)' };
 
 /**

@@ -56,6 +56,8 @@ export interface RefreshCarryOver {
   /** Completions received and not yet used, and the event ids already seen (bounded). */
   completions: RefreshCompletedSignal[];
   seenEventIds: string[];
+  /** A request that joined a run it cannot answer (refreshRequestedSignal), carried until a run can. */
+  queuedRequest?: RefreshWorkflowInput;
 }
 
 /** A refresh hash as Stripe reports it (`balance_refresh`, …), timestamps in unix seconds. */
@@ -146,4 +148,10 @@ export interface RefreshResult extends RefreshStatus {
 }
 
 export const refreshCompletedSignal = defineSignal<[RefreshCompletedSignal]>('refreshCompleted');
+/**
+ * Sent with every client request (signal-with-start) carrying the request's own input. A run started for another
+ * reason (a webhook's late event, the daily sync's deferrable refresh) that ends without answering the request
+ * continues as new as that request, so a request never ends with another run's `ignored` or `deferred`.
+ */
+export const refreshRequestedSignal = defineSignal<[RefreshWorkflowInput]>('refreshRequested');
 export const refreshStatusQuery = defineQuery<RefreshStatus>('status');

@@ -21,6 +21,8 @@ export class RefreshRun {
   known: RefreshHash | null;
   initiationRequests: number;
   initiatedAt: number | null = null;
+  /** A client request that joined this run while it was started for another reason (see refreshRequestedSignal). */
+  queuedRequest: RefreshWorkflowInput | undefined;
   private readonly completions: RefreshCompletedSignal[];
   private readonly seenEventIds: Set<string>;
 
@@ -33,6 +35,7 @@ export class RefreshRun {
     this.initiationRequests = carried?.initiationRequests ?? 0;
     this.completions = [...(carried?.completions ?? [])];
     this.seenEventIds = new Set(carried?.seenEventIds ?? []);
+    this.queuedRequest = carried?.queuedRequest;
     this.status = {
       accountId: input.accountId,
       feature: input.feature,
@@ -64,6 +67,15 @@ export class RefreshRun {
 
   hasCompletions(): boolean {
     return this.completions.length > 0;
+  }
+
+  /**
+   * A client request's signal. A run answers requests of its own kind (the one that started it among them); a
+   * run started for another reason keeps the first other request (later ones join that) for when it ends.
+   */
+  queueRequest(requested: RefreshWorkflowInput): void {
+    if (requested.trigger === this.status.trigger || this.queuedRequest) return;
+    this.queuedRequest = { ...requested, carried: undefined };
   }
 
   /** The newest received completion of `tracked` or of a later refresh. */
@@ -118,6 +130,7 @@ export class RefreshRun {
       recheckSeconds,
       completions: [...this.completions],
       seenEventIds: [...this.seenEventIds].slice(-SEEN_EVENT_IDS_CARRIED),
+      ...(this.queuedRequest ? { queuedRequest: this.queuedRequest } : {}),
     };
   }
 }

@@ -21,6 +21,7 @@ import { Backoff } from './backoff';
 import { completes, type Completion } from './completions';
 import {
   refreshCompletedSignal,
+  refreshRequestedSignal,
   refreshStatusQuery,
   type RefreshError,
   type RefreshHash,
@@ -33,6 +34,7 @@ import { legacyRefreshWorkflow } from './legacy/refresh-v1';
 import { RefreshRun } from './refresh-run';
 import {
   DEADLINE_ERROR,
+  answersJoinedRequest,
   availabilityOf,
   endingOfAccountState,
   endingOfActivityFailure,
@@ -60,6 +62,7 @@ export async function refreshWorkflow(input: RefreshWorkflowInput): Promise<Refr
   const run = new RefreshRun(input, { nowMs: Date.now(), runId: workflowInfo().runId, defaultDeadlineSeconds: DEFAULTS.refreshDeadlineSeconds });
   // Handlers first, before any await, so a signal delivered with signal-with-start is never missed.
   setHandler(refreshCompletedSignal, (signal) => run.receive(signal));
+  setHandler(refreshRequestedSignal, (requested) => run.queueRequest(requested));
   setHandler(refreshStatusQuery, () => run.status);
   const refresh = new RefreshSteps(input, run);
   try {
@@ -321,6 +324,9 @@ class RefreshSteps {
       // A newer refresh's event arrived while this ending was recorded: a fresh run settles it, never dropped.
       await continueAsNew<typeof refreshWorkflow>({ ...this.input, trigger: 'webhook', carried: { ...this.run.carryOver(this.recheck.currentSeconds), firstRunId: undefined } });
     }
+    const request = this.run.queuedRequest;
+    // A client request joined this run and its ending does not answer it: the request runs now, with its own row.
+    if (request && !answersJoinedRequest(ending.outcome)) await continueAsNew<typeof refreshWorkflow>(request);
     return { ...status, outcome: ending.outcome };
   }
 

@@ -2,9 +2,12 @@
 // (an older event with its own id after a newer one, concurrent deliveries of one event), on the real stack.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkBalance } from '../../client/check-balance';
+import { startRefresh } from '../../client/start-refresh';
+import { waitForRefresh } from '../../client/wait-for-refresh';
 import { postgresFailureType } from '../../common/failure-types';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
+import { maybeRecordHistory } from '../helpers/histories';
 import { runRefresh } from '../helpers/refresh';
 import { startStack, type Stack } from '../helpers/stack';
 import { capturedEvent, deliver, latestRunResult, refreshAtStripe } from './deliveries';
@@ -75,6 +78,30 @@ describe('a late event of an older refresh, with its own id, changes nothing', (
     expect((await latestRunResult(stack, 'transactions', account.id)).outcome).toBe('ignored');
     expect(await cursor()).toEqual(newer);
   });
+});
+
+test('a request that joins the run settling a late event is answered by a refresh of its own, not by that run', async () => {
+  const account = await stack.simulator.createAccount();
+  expect((await runRefresh(stack.client, stack.taskQueue, account.id, 'balance')).outcome).toBe('succeeded');
+  const stored = await stack.stripe.financialConnections.accounts.retrieve(account.id);
+  await stack.simulator.advanceClock(2);
+  // The receiver's run for a late re-send of the stored refresh's event, caught before its event arrives.
+  const workflowId = refreshWorkflowId('balance', account.id);
+  await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId, args: [{ accountId: account.id, feature: 'balance', trigger: 'webhook' }] });
+
+  const started = await startRefresh(stack.client, { accountId: account.id, feature: 'balance', taskQueue: stack.taskQueue });
+  expect(started.joined).toBe(true);
+  expect((await deliver(stack, capturedEvent(stored, 'balance'))).status).toBe(200);
+
+  expect(await waitForRefresh(stack.client, started)).toMatchObject({ outcome: 'succeeded', trigger: 'request', initiations: 1 });
+  expect((await stack.simulator.counters()).refreshes[account.id]?.balance.initiated).toBe(2);
+  const { rows } = await stack.pool.query('SELECT trigger, status, error->>\'code\' AS code FROM fc_refreshes WHERE workflow_id = $1 ORDER BY id', [workflowId]);
+  expect(rows).toEqual([
+    { trigger: 'request', status: 'succeeded', code: null },
+    { trigger: 'webhook', status: 'ignored', code: 'already_stored' },
+    { trigger: 'request', status: 'succeeded', code: null },
+  ]);
+  await maybeRecordHistory(stack.client, workflowId, 'refresh-balance-request-joined-late-event', started.runId);
 });
 
 test('a disconnected account never passes a balance check, whatever its stored balance', async () => {

@@ -5,6 +5,7 @@ import { stripeFailureType } from '../../common/failure-types';
 import type { RefreshHash } from '../../workflows/refresh-definitions';
 import {
   DEADLINE_ERROR,
+  answersJoinedRequest,
   availabilityOf,
   endingOfAccountState,
   endingOfActivityFailure,
@@ -105,5 +106,20 @@ describe('an activity failure that reached the workflow ends the refresh with a 
     { situation: 'an application failure thrown by workflow code: rethrown', err: ApplicationFailure.nonRetryable('x'), ending: null },
   ])('$situation', ({ err, ending }) => {
     expect(endingOfActivityFailure(err)).toEqual(ending);
+  });
+});
+
+describe("a run started for another reason answers a client request that joined it only with what the request would get", () => {
+  test.each([
+    { outcome: 'succeeded', answers: true },
+    { outcome: 'account_inactive', answers: true },
+    { outcome: 'account_not_found', answers: true },
+    { outcome: 'permission_missing', answers: true },
+    { outcome: 'ignored', answers: false },
+    { outcome: 'deferred', answers: false },
+    { outcome: 'timed_out', answers: false },
+    { outcome: 'failed', answers: false },
+  ] as const)('$outcome → $answers', ({ outcome, answers }) => {
+    expect(answersJoinedRequest(outcome)).toBe(answers);
   });
 });

@@ -83,3 +83,26 @@ describe('continue-as-new hands the request on', () => {
     expect(new RefreshRun({ ...input, refreshDeadlineSeconds: 60 }, context).remainingMs(NOW_MS + 15_000)).toBe(45_000);
   });
 });
+
+describe('a client request that joins a run', () => {
+  const request: RefreshWorkflowInput = { accountId: 'fca_1', feature: 'transactions', trigger: 'request', maxAttempts: 3 };
+
+  test("is answered by a run of its own kind (the start's own signal among them): nothing queued", () => {
+    const run = new RefreshRun(input, context);
+    run.queueRequest(request);
+    expect(run.queuedRequest).toBeUndefined();
+  });
+
+  test('is queued by a webhook run, the first one only, and handed on across continue-as-new', () => {
+    const run = new RefreshRun({ ...input, trigger: 'webhook' }, context);
+    run.queueRequest(request);
+    run.queueRequest({ ...request, maxAttempts: 1 });
+    expect(run.queuedRequest).toMatchObject(request);
+    const next = new RefreshRun({ ...input, trigger: 'webhook', carried: run.carryOver(5) }, { ...context, runId: 'run-2' });
+    expect(next.queuedRequest).toMatchObject(request);
+  });
+
+  test('nothing to hand on: the carry-over has no queued request', () => {
+    expect(new RefreshRun({ ...input, trigger: 'webhook' }, context).carryOver(5)).not.toHaveProperty('queuedRequest');
+  });
+});
