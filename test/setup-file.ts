@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
-import { testLogPath } from './helpers/test-log';
+import { testLogPath } from './helpers/test-log-path';
 
-// Runs before each test file: names the file's log (test/helpers/test-log.ts) and, when a test of the file failed,
+// Runs before each test file: names the file's log (test/helpers/test-log-path.ts) and, when a test of the file failed,
 // prints where that log is, since the console only shows warnings.
 const testFile = expect.getState().testPath;
 if (testFile) {

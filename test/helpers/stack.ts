@@ -13,7 +13,8 @@ import { buildWebhookApp } from '../../webhooks/app';
 import { createWorkers } from '../../workers/create-workers';
 import { createTestDatabase } from './database';
 import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from './open-refreshes';
-import { createTestLogger, currentTestLogPath, installTestRuntimeLogger } from './test-log';
+import { createTestLogger, installTestRuntimeLogger } from './test-log';
+import { currentTestLogPath } from './test-log-path';
 
 export interface Stack {
   client: Client;

@@ -1,25 +1,11 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino, type Logger } from 'pino';
+import { currentTestLogPath } from './test-log-path';
 
 // Where a test file's logs go. The console gets warnings and errors only (or LOG_LEVEL, when set); the file gets
 // everything from info up, so a failed test's story is still there after the run (test/setup-file.ts prints the path).
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** test-results/logs/<test file path with / turned into __>.log, for the test file this process runs. */
-export function testLogPath(testFile: string): string {
-  return join(projectRoot, 'test-results', 'logs', `${relative(projectRoot, testFile).replaceAll('/', '__')}.log`);
-}
-
-/** Set by test/setup-file.ts for each test file before the file is imported. */
-export function currentTestLogPath(): string {
-  const path = process.env.FC_TEST_LOG_FILE;
-  if (!path) throw new Error('FC_TEST_LOG_FILE is not set: test/setup-file.ts runs before every test file (vitest.config.ts setupFiles)');
-  return path;
-}
 
 export function appendToTestLog(text: string): void {
   const path = currentTestLogPath();
