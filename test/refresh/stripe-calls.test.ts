@@ -121,7 +121,8 @@ test('a permission the old snapshot wrongly names: Stripe refuses, the request e
 });
 
 test('an old snapshot that missed a refresh in cooldown: Stripe does not start one, the request waits and then refreshes', async () => {
-  const account = await createAccount({ cooldownSeconds: { balance: 3 } });
+  // Long enough that the second request reaches Stripe inside the cooldown on a loaded machine (3 s was not).
+  const account = await createAccount({ cooldownSeconds: { balance: 10 } });
   expect((await runRefresh(stack.client, stack.taskQueue, account.id, 'balance')).outcome).toBe('succeeded');
   // The snapshot forgets that refresh: it shows the balance as never refreshed.
   await stack.pool.query(`UPDATE fc_accounts SET stripe_seen_at = now() - interval '1 hour', refresh_state = '{}' WHERE id = $1`, [account.id]);
