@@ -87,6 +87,7 @@ const SYNC_SETTING_KEYS = [
   'completionTimeoutSeconds',
   'childTimeoutSeconds',
   'runDeadlineSeconds',
+  'maxHistoryEvents',
 ] as const satisfies readonly (keyof DailySyncSettings)[];
 
 /** Fixed key order, so the same settings hash the same whichever caller (CLI, worker start) built the object. */

@@ -60,7 +60,7 @@ export async function dailySyncWorkflow(input: DailySyncInput = {}): Promise<Dai
       status = 'deadline_passed';
       break;
     }
-    if (historyIsLong()) {
+    if (historyIsLong(settings.maxHistoryEvents)) {
       // The account stays after the cursor: the next run lists it again.
       continueAfterDrain = true;
       break;

@@ -7,8 +7,8 @@ import { workflowInfo } from '@temporalio/workflow';
  */
 export const MAX_HISTORY_EVENTS = 1_000;
 
-/** Whether this run should hand over to a fresh one: the server suggests it, or the history is past MAX_HISTORY_EVENTS. */
-export function historyIsLong(): boolean {
+/** Whether this run should hand over to a fresh one: the server suggests it, or the history is past the bound. */
+export function historyIsLong(maxEvents = MAX_HISTORY_EVENTS): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS;
+  return info.continueAsNewSuggested || info.historyLength > maxEvents;
 }

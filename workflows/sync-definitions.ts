@@ -1,5 +1,6 @@
 // The scheduled transaction sync's contract, shared by the workflows, the schedule client and tests.
 import { defineQuery } from '@temporalio/workflow';
+import { MAX_HISTORY_EVENTS } from './history-limit';
 import type { SyncableAccount, SyncRunStatus, SyncTotals } from '../db/queries/sync-runs';
 
 export type { SyncableAccount, SyncRunStatus, SyncTotals };
@@ -26,6 +27,11 @@ export interface DailySyncSettings {
   childTimeoutSeconds?: number;
   /** The run starts no account after this long (default 20 h): with the child timeout, every run ends before the next day's. */
   runDeadlineSeconds?: number;
+  /**
+   * A run past this many history events starts no more accounts and continues as new once its window drains (default
+   * MAX_HISTORY_EVENTS, workflows/history-limit.ts). Lower it only to see continue-as-new on a small run.
+   */
+  maxHistoryEvents?: number;
 }
 
 export interface DailySyncInput extends DailySyncSettings {
@@ -73,6 +79,7 @@ export function resolveSyncSettings(settings: DailySyncSettings): Required<Daily
     completionTimeoutSeconds,
     childTimeoutSeconds: settings.childTimeoutSeconds ?? deferIfUnavailableForSeconds + completionTimeoutSeconds + STORING_ALLOWANCE_SECONDS,
     runDeadlineSeconds: settings.runDeadlineSeconds ?? 20 * 3600,
+    maxHistoryEvents: settings.maxHistoryEvents ?? MAX_HISTORY_EVENTS,
   };
 }
 

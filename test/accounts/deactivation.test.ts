@@ -33,7 +33,7 @@ async function storedStatus(accountId: string): Promise<string | undefined> {
 
 test("deactivation mid-run cancels the account's refresh and the daily sync skips it; reactivation resumes its syncs", async () => {
   // A slow bank for one account: its refresh is still pending when Stripe deactivates it.
-  const slow = await stack.simulator.createAccount({ transactionCount: 8, refreshLatencyMs: 6_000 });
+  const slow = await stack.simulator.createAccount({ transactionCount: 8, refreshLatencyMs: 60_000 }); // pending until deactivated, however slow the run is to get there
   const others = [await stack.simulator.createAccount({ transactionCount: 8 }), await stack.simulator.createAccount({ transactionCount: 8 })];
   await stack.simulator.waitForWebhooksIdle();
 
@@ -42,7 +42,7 @@ test("deactivation mid-run cancels the account's refresh and the daily sync skip
     .poll(async () => {
       const { rows } = await stack.pool.query('SELECT status FROM fc_refreshes WHERE account_id = $1 ORDER BY id DESC LIMIT 1', [slow.id]);
       return rows[0]?.status;
-    }, { timeout: 10_000, interval: 50 })
+    }, { interval: 50 })
     .toBe('pending');
   await clearOfLastRead(slow.id);
   await stack.simulator.deactivateAccount(slow.id);

@@ -38,7 +38,7 @@ describe('registering accounts', () => {
     await expect.poll(async () => (await getAccountState(stack.client, account.id)).state?.subscriptions).toEqual(['transactions']);
     expect(await getAccountState(stack.client, account.id)).toMatchObject({ execution: 'running', failure: null, state: { lifecycle: 'active' } });
     await expect
-      .poll(async () => (await listAccounts(stack.client, { taskQueue: stack.taskQueue })).map((listing) => listing.accountId), { timeout: 10_000 })
+      .poll(async () => (await listAccounts(stack.client, { taskQueue: stack.taskQueue })).map((listing) => listing.accountId))
       .toContain(account.id);
   });
 

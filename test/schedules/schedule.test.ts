@@ -64,7 +64,7 @@ test('trigger starts a daily sync run now, found by visibility, which covers eve
   await triggerDailySync(stack.client, stack.taskQueue);
 
   const query = `WorkflowType = '${DAILY_SYNC_WORKFLOW_TYPE}' AND TaskQueue = '${stack.taskQueue}'`;
-  await expect.poll(async () => (await stack.client.workflow.count(query)).count, { timeout: 15_000 }).toBe(1);
+  await expect.poll(async () => (await stack.client.workflow.count(query)).count).toBe(1);
   const runs = [];
   for await (const execution of stack.client.workflow.list({ query })) runs.push(execution);
   const [run] = runs;
