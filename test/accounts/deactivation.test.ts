@@ -31,9 +31,10 @@ async function storedStatus(accountId: string): Promise<string | undefined> {
   return rows[0]?.status;
 }
 
-test("deactivation mid-run cancels the account's refresh and the daily sync skips it; reactivation resumes its syncs", async () => {
+test("deactivation mid-run cancels the account's refresh and the daily sync skips it; reactivation resumes its syncs", { timeout: 180_000 }, async () => {
   // A slow bank for one account: its refresh is still pending when Stripe deactivates it.
-  const slow = await stack.simulator.createAccount({ transactionCount: 8, refreshLatencyMs: 60_000 }); // pending until deactivated, however slow the run is to get there
+  // Pending long enough for a slow run to get there and see it pending; Stripe ends it (failed) only at that latency.
+  const slow = await stack.simulator.createAccount({ transactionCount: 8, refreshLatencyMs: 15_000 });
   const others = [await stack.simulator.createAccount({ transactionCount: 8 }), await stack.simulator.createAccount({ transactionCount: 8 })];
   await stack.simulator.waitForWebhooksIdle();
 
