@@ -44,8 +44,8 @@ let runtimeInstalled = false;
 
 /**
  * The Temporal runtime's log (worker state changes, activity and workflow logs) into the same file; only warnings
- * and errors (or LOG_LEVEL) on the console. The runtime is installed once per process, and vitest runs each file in
- * its own process.
+ * and errors (or LOG_LEVEL) on the console. The runtime is installed once per process; vitest runs files one after
+ * another in a process (isolate: false), and each log line goes to the log of the file running when it is written.
  */
 export function installTestRuntimeLogger(): void {
   if (runtimeInstalled) return;

@@ -4,6 +4,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { expect, inject, test } from 'vitest';
 import * as workflows from '../../workflows';
 import { historiesDir } from '../helpers/histories';
+import { installTestRuntimeLogger } from '../helpers/test-log';
 
 // Every recorded history (test/replay/histories, made by the integration tests with RECORD_HISTORIES=1)
 // must replay against the current workflow code: a change that breaks determinism fails here, not in production.
@@ -14,6 +15,7 @@ test('recorded histories of every workflow replay against the current code', asy
     files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(await readFile(`${historiesDir}${file}`, 'utf8'))) })),
   );
   const failures: string[] = [];
+  installTestRuntimeLogger(); // the replay worker's state changes go to the file's log, not the console
   for await (const result of Worker.runReplayHistories({ workflowBundle: { code: inject('workflowBundleCode') } }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
   }

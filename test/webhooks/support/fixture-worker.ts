@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { installTestRuntimeLogger } from '../../helpers/test-log';
 import { inject } from 'vitest';
 
 export interface FixtureWorker {
@@ -14,7 +15,7 @@ export interface FixtureWorker {
  * own, and a client for the test to start, signal and query them.
  */
 export async function startFixtureWorker(workflowsPath: string): Promise<FixtureWorker> {
-  quietRuntime();
+  installTestRuntimeLogger();
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const workerConnection = await NativeConnection.connect({ address });
@@ -36,13 +37,4 @@ export async function startFixtureWorker(workflowsPath: string): Promise<Fixture
 /** A unique account id, so workflow ids never collide across tests and files. */
 export function uniqueAccountId(label = ''): string {
   return `fca_${label}${randomBytes(6).toString('hex')}`;
-}
-
-let runtimeInstalled = false;
-
-/** Worker state changes at INFO drown test output; the runtime can be installed once per process (one per file). */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  runtimeInstalled = true;
 }
