@@ -1,12 +1,14 @@
 // 7. The change feed's cost on the transaction write stage, and how fast a consumer reads it.
 //
 // The write stage is what syncTransactions does with each page: one upsert of 100 transactions. The same pages (a
-// first sync that adds them, then a later one that posts them) are written with the change triggers and without
-// them (dropped, not disabled: a disabled trigger with transition tables still has Postgres collect them), in
-// rounds on fresh ids that alternate which goes first. A warm-up round is not counted; the figure is the median
-// of the rounds' ratios, each taken from two runs close in time, so load from elsewhere on the machine cancels out
-// as far as it can. The read figure drains every change written through ChangeFeed.sync, 1,000 a call, as a
-// consumer catching up would.
+// first sync that adds them, then a later one that posts them) are written to fc_transactions, with its change
+// triggers, and to a copy of it without them: the same columns, defaults, constraints and indexes (LIKE … INCLUDING
+// ALL copies no triggers) in a schema that the baseline's connection puts first on its search_path, so both run
+// upsertTransactions' very statement on the very same rows. Page by page the two alternate which goes first, each
+// page timed alone, so load from elsewhere on the shared machine falls on both alike instead of on whichever ran
+// during a burst. Each round writes fresh ids; a warm-up round is not counted; the figure is the median of the
+// rounds' ratios. The read figure drains every change written through ChangeFeed.sync, 1,000 a call, as a consumer
+// catching up would.
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { ChangeFeed } from '../client/change-feed';
@@ -23,6 +25,7 @@ export interface ChangeFeedResult {
 
 const PAGE = 100;
 const TRIGGERS = ['fc_transactions_added', 'fc_transactions_changed'];
+const BASELINE_SCHEMA = 'bench_without_change_feed';
 
 function page(accountId: string, start: number, status: 'pending' | 'posted', updated: number): Stripe.FinancialConnections.Transaction[] {
   return Array.from({ length: PAGE }, (_, i) => ({
@@ -41,34 +44,37 @@ function page(accountId: string, start: number, status: 'pending' | 'posted', up
   }));
 }
 
-/** Seconds to add `rows` transactions page by page, then post them all (a later incremental sync). */
-async function timeWrites(pool: pg.Pool, accountId: string, rows: number): Promise<number> {
-  const now = Math.floor(Date.now() / 1000);
-  const started = performance.now();
-  for (let start = 0; start < rows; start += PAGE) await upsertTransactions(pool, page(accountId, start, 'pending', now));
-  for (let start = 0; start < rows; start += PAGE) await upsertTransactions(pool, page(accountId, start, 'posted', now + 60));
-  return (performance.now() - started) / 1000;
-}
-
-/** Drops the change triggers and returns how to create them again (their definitions as Postgres prints them). */
-async function dropTriggers(pool: pg.Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ tgname: string; def: string }>(
-    `SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = 'fc_transactions'::regclass AND tgname = ANY($1)`,
-    [TRIGGERS],
-  );
+/** A connection whose fc_transactions is a trigger-less copy of the product's table. */
+async function connectWithoutChangeFeed(pool: pg.Pool): Promise<pg.PoolClient> {
+  const { rows } = await pool.query<{ tgname: string }>(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'public.fc_transactions'::regclass AND tgname = ANY($1)`, [TRIGGERS]);
   if (rows.length !== TRIGGERS.length) throw new Error(`expected the triggers ${TRIGGERS.join(', ')} on fc_transactions`);
-  await pool.query(rows.map((row) => `DROP TRIGGER ${row.tgname} ON fc_transactions`).join('; '));
-  return rows.map((row) => row.def);
+  await pool.query(
+    `CREATE SCHEMA IF NOT EXISTS ${BASELINE_SCHEMA}; DROP TABLE IF EXISTS ${BASELINE_SCHEMA}.fc_transactions;
+     CREATE TABLE ${BASELINE_SCHEMA}.fc_transactions (LIKE public.fc_transactions INCLUDING ALL)`,
+  );
+  const client = await pool.connect();
+  await client.query(`SET search_path TO ${BASELINE_SCHEMA}, public`);
+  return client;
 }
 
-/** Seconds to write the round's pages without the change triggers (they are back on afterwards). */
-async function timeWritesWithout(pool: pg.Pool, accountId: string, rows: number): Promise<number> {
-  const definitions = await dropTriggers(pool);
-  try {
-    return await timeWrites(pool, accountId, rows);
-  } finally {
-    await pool.query(definitions.join('; '));
+/** Seconds each side spends writing the round's pages: `rows` transactions added page by page, then all posted. */
+async function timeRound(withFeed: pg.PoolClient, without: pg.PoolClient, accountId: string, rows: number): Promise<{ on: number; off: number }> {
+  const now = Math.floor(Date.now() / 1000);
+  const spent = { on: 0, off: 0 };
+  const timed = async (side: 'on' | 'off', transactions: Stripe.FinancialConnections.Transaction[]) => {
+    const started = performance.now();
+    await upsertTransactions(side === 'on' ? withFeed : without, transactions);
+    spent[side] += (performance.now() - started) / 1000;
+  };
+  let turn = 0;
+  for (const [status, updated] of [['pending', now], ['posted', now + 60]] as const) {
+    for (let start = 0; start < rows; start += PAGE, turn++) {
+      const transactions = page(accountId, start, status, updated);
+      const order = turn % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const side of order) await timed(side, transactions);
+    }
   }
+  return spent;
 }
 
 const median = (values: number[]): number => {
@@ -78,28 +84,26 @@ const median = (values: number[]): number => {
 };
 
 export async function measureChangeFeed(pool: pg.Pool, rowsPerRound: number, rounds: number): Promise<ChangeFeedResult> {
+  const without = await connectWithoutChangeFeed(pool);
+  const withFeed = await pool.connect();
   const ratios: number[] = [];
-  let withFeed = 0;
-  let without = 0;
-  for (let round = 0; round <= rounds; round++) {
-    const timeOn = () => timeWrites(pool, `fca_benchon${round}`, rowsPerRound);
-    const timeOff = () => timeWritesWithout(pool, `fca_benchoff${round}`, rowsPerRound);
-    let on: number;
-    let off: number;
-    if (round % 2 === 0) {
-      on = await timeOn();
-      off = await timeOff();
-    } else {
-      off = await timeOff();
-      on = await timeOn();
+  let totalOn = 0;
+  let totalOff = 0;
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      const { on, off } = await timeRound(withFeed, without, `fca_bench${round}`, rowsPerRound);
+      if (round === 0) continue; // warm-up: plans, caches, the first pages of each table and index
+      ratios.push((on - off) / off);
+      totalOn += on;
+      totalOff += off;
     }
-    if (round === 0) continue; // warm-up: plans, caches, the first pages of each table and index
-    ratios.push((on - off) / off);
-    withFeed += on;
-    without += off;
+  } finally {
+    withFeed.release();
+    without.release();
+    await pool.query(`DROP SCHEMA ${BASELINE_SCHEMA} CASCADE`);
   }
   log(
-    `change feed: ${rounds} × ${rowsPerRound} rows added then posted: ${withFeed.toFixed(2)} s with change rows, ${without.toFixed(2)} s without; ` +
+    `change feed: ${rounds} × ${rowsPerRound} rows added then posted: ${totalOn.toFixed(2)} s with change rows, ${totalOff.toFixed(2)} s without; ` +
       `per-round overhead ${ratios.map((ratio) => `${Math.round(ratio * 100)}%`).join(' ')}`,
   );
 

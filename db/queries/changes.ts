@@ -2,9 +2,9 @@ import type { Queryable } from '../pool';
 
 // Reads of the change feed. The changes are written by triggers on the data tables, in the same transaction as the
 // data: account changes one row each in fc_changes (db/migrations/1700000000004_change-feed.sql), transaction changes
-// one row per statement and account in fc_transaction_changes (1700000000007_change-feed-batched.sql), which
-// fc_changes_after expands into rows of fc_changes' shape, with the transactions' images from which listChanges
-// builds their payloads.
+// one row per statement, account and kind in fc_transaction_changes (1700000000007_change-feed-batched.sql, each
+// change a flat delta since 1700000000008_change-feed-flat-images.sql), which fc_changes_after expands into rows of
+// fc_changes' shape, with the transactions' images from which listChanges builds their payloads.
 
 export const CHANGE_KINDS = [
   'transaction.added',
