@@ -96,7 +96,7 @@ export function toMarkdown(results: Results, details: Details): string {
     calls.note,
     `- 5: the schedule's dailySyncWorkflow triggered now; the largest history is ${details.fanout.largestHistory}. The worker is its own \`npm run worker\` process (both workers, Stripe rate limit 1,000/s); peak RSS is its VmHWM.`,
     '- 6: autocannon in a separate process; 1,000 distinct events, each processed once before the run, so every measured request verifies the signature and is answered as a duplicate.',
-    '- 7: pages of 100 upserted as syncTransactions writes them, alternating rounds with the change triggers on and off (fresh ids each round); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
+    '- 7: pages of 100 upserted as syncTransactions writes them (the same statement on the same rows) into fc_transactions and into a trigger-less copy of it on its own search_path, pages interleaved and each timed alone (fresh ids each round, a warm-up round not counted, the median of the rounds); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
   ];
   return `${lines.join('\n')}\n${results.cluster ? `\n${clusterMarkdown(results.cluster)}` : ''}`;
 }
