@@ -3,7 +3,9 @@
 // every other figure stays as the last full run left it.
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { ingestMarkdown, measureTransactionIngest, type IngestPlan } from './ingest';
 import { log } from './measure';
+import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './receiver';
 import type { ProductStack } from './stack';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
 
@@ -17,6 +19,8 @@ interface AloneRun {
 /** The sizes the full or quick run uses (bench/main.ts's plan). */
 export interface AlonePlan {
   stripeCalls: StripeCallsPlan;
+  ingest: IngestPlan;
+  receiver: ReceiverPlan;
 }
 
 type Measurement = (stack: ProductStack, plan: AlonePlan, measured: string) => Promise<AloneRun>;
@@ -26,6 +30,14 @@ const ALONE: Record<string, Measurement> = {
   async stripeCalls(stack, plan, measured) {
     const { result, detail } = await measureStripeCalls(stack, plan.stripeCalls);
     return { value: result, ...stripeCallsMarkdown(result, detail, measured) };
+  },
+  async transactionIngest(stack, plan, measured) {
+    const { result, detail } = await measureTransactionIngest(stack, plan.ingest);
+    return { value: result, ...ingestMarkdown(result, detail, measured) };
+  },
+  async webhookReceiver(stack, plan, measured) {
+    const { result, detail } = await measureWebhookReceiver(stack, plan.receiver);
+    return { value: result, ...receiverMarkdown(result, detail, measured) };
   },
 };
 

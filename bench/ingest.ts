@@ -1,41 +1,168 @@
-// 3. Transaction ingest for one account through the real sync path (refresh workflow → syncTransactions →
-// upserts), against raw COPY and a row-by-row INSERT loop of the same rows into tables shaped like fc_transactions.
+// 3. Transaction ingest, in two figures.
 //
-// The simulator caps an account's first history at 5,000 transactions and each later refresh at 1,000 new ones, so
-// 100,000 rows take 96 refreshes: one full sync, then 95 incremental ones (`transaction_refresh[after]`).
+// The write stage on its own: `rows` transactions, generated in memory as Stripe's list returns them, arrive in
+// pages of 100 and go through upsertTransactions on the pool, as syncTransactions writes every page but the last
+// (one statement and its own commit per page, the change feed's triggers included), against COPY of the same rows
+// into a table LIKE fc_transactions (same columns, defaults and indexes; no triggers). The rows are split in blocks
+// of 10,000 that alternate which of the two goes first, so load from elsewhere on the shared machine falls on both.
+//
+// A sync end to end: first syncs of accounts with 5,000 transactions (50 pages) through the product (refresh
+// workflow → syncTransactions: list, upsert, heartbeat, settle), against the pagination floor: the same pages listed
+// with the same Stripe client and no writes. The simulator's transaction list answers after a fixed latency, as
+// Stripe's would after its round trip; the sync's time is syncTransactions' from scheduling to completion.
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type Stripe from 'stripe';
 import { refreshWorkflowId } from '../common/workflow-ids';
+import { upsertTransactions } from '../db/queries/transactions';
 import { linkAccounts } from './accounts';
 import { log, round } from './measure';
 import { runRefresh } from './refreshes';
 import type { ProductStack } from './stack';
 
-export const FIRST_HISTORY = 5_000;
-export const NEW_PER_REFRESH = 1_000;
+type Transaction = Stripe.FinancialConnections.Transaction;
 
 export interface IngestResult {
-  rowsPerSec: number;
+  /** The write stage: rows/s through the product's page upsert, pages of 100 from memory. */
+  writeRowsPerSec: number;
+  /** COPY of the same rows into a trigger-less table like fc_transactions. */
   copyRowsPerSec: number;
-  rowByRowRowsPerSec: number;
-  ratioToCopy: number;
-  ratioToRowByRow: number;
-}
-
-export interface IngestDetail {
-  rows: number;
-  refreshes: number;
-  /** Wall time of all refreshes, lifecycle included. */
+  writeRatioToCopy: number;
+  /** First syncs through syncTransactions with the simulator's page latency on. */
   endToEndRowsPerSec: number;
-  /** Rows the row-by-row loop inserted (it is timed on a prefix when the full set would take minutes). */
-  rowByRowRows: number;
+  /** The same pages listed with no writes. */
+  paginationFloorRowsPerSec: number;
+  endToEndRatio: number;
 }
 
+export interface IngestPlan {
+  /** Rows of the write stage (a multiple of 10,000, or fewer than that). */
+  writeRows: number;
+  /** Accounts synced end to end, each with `transactionsPerAccount` (at most the simulator's 5,000). */
+  syncAccounts: number;
+  transactionsPerAccount: number;
+  /** The simulator's latency on each transaction list request. */
+  pageLatencyMs: number;
+}
+
+export interface IngestDetail extends IngestPlan {
+  blockRows: number;
+  writeSeconds: number;
+  copySeconds: number;
+  syncSeconds: number;
+  floorSeconds: number;
+  pages: number;
+}
+
+const PAGE = 100;
+const BLOCK = 10_000;
+const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
+const COPY_TABLE = 'bench_ingest_copy';
 const COLUMNS = ['id', 'account_id', 'amount', 'currency', 'description', 'status', 'posted_at', 'void_at', 'transacted_at', 'transaction_refresh_id', 'stripe_updated'] as const;
-type Row = Record<(typeof COLUMNS)[number], string | number | Date | null>;
+const DESCRIPTIONS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline', 'Payroll', 'Transfer from savings', 'Refund'];
+
+/** Transactions as Stripe's list returns them: newest first, the newest two pending, the rest posted. */
+function transactionsInMemory(count: number): Transaction[] {
+  const accountId = `fca_benchwrite${randomBytes(6).toString('hex')}`;
+  const refresh = `fctxnref_bench${randomBytes(6).toString('hex')}`;
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, i) => {
+    const transactedAt = now - 600 * (i + 1);
+    const pending = i < 2;
+    return {
+      id: `fctxn_${accountId.slice(4)}${i.toString(36).padStart(5, '0')}`,
+      object: 'financial_connections.transaction',
+      account: accountId,
+      amount: i % 7 === 0 ? 1_000 + ((i * 7919) % 300_000) : -(100 + ((i * 104_729) % 20_000)),
+      currency: 'usd',
+      description: DESCRIPTIONS[i % DESCRIPTIONS.length] as string,
+      livemode: false,
+      status: pending ? 'pending' : 'posted',
+      status_transitions: { posted_at: pending ? null : transactedAt + 3600, void_at: null },
+      transacted_at: transactedAt,
+      transaction_refresh: refresh,
+      updated: now,
+    };
+  });
+}
+
+const copyText = (value: string | null): string =>
+  value === null ? '\\N' : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const copyTime = (unixSeconds: number | null | undefined): string => (unixSeconds === null || unixSeconds === undefined ? '\\N' : new Date(unixSeconds * 1000).toISOString());
+
+/** One COPY text line of fc_transactions' columns, from the transaction as it arrived. */
+function copyLine(t: Transaction): string {
+  return `${[
+    copyText(t.id),
+    copyText(t.account),
+    String(t.amount),
+    copyText(t.currency),
+    copyText(t.description),
+    copyText(t.status),
+    copyTime(t.status_transitions?.posted_at),
+    copyTime(t.status_transitions?.void_at),
+    copyTime(t.transacted_at),
+    copyText(t.transaction_refresh),
+    copyTime(t.updated),
+  ].join('\t')}\n`;
+}
+
+/** Serialising is timed with the COPY, as a real loader would pay for it; 1,000 lines per write. */
+function* copyChunks(rows: Transaction[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000).map(copyLine).join('');
+}
+
+async function timeCopy(pool: pg.Pool, rows: Transaction[]): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const started = performance.now();
+    await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(`COPY ${COPY_TABLE} (${COLUMNS.join(', ')}) FROM STDIN`)));
+    return (performance.now() - started) / 1000;
+  } finally {
+    client.release();
+  }
+}
+
+/** Pages of 100 through the product's upsert on the pool, one after another, as syncTransactions writes them. */
+async function timeWrites(pool: pg.Pool, rows: Transaction[]): Promise<{ seconds: number; added: number }> {
+  let added = 0;
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += PAGE) added += (await upsertTransactions(pool, rows.slice(i, i + PAGE))).added;
+  return { seconds: (performance.now() - started) / 1000, added };
+}
+
+/** The write stage against COPY (Postgres only). */
+export async function measureWriteStage(pool: pg.Pool, total: number): Promise<{ writeSeconds: number; copySeconds: number }> {
+  const rows = transactionsInMemory(total);
+  await pool.query(`DROP TABLE IF EXISTS ${COPY_TABLE}; CREATE TABLE ${COPY_TABLE} (LIKE fc_transactions INCLUDING ALL)`);
+  let writeSeconds = 0;
+  let copySeconds = 0;
+  let added = 0;
+  try {
+    for (let start = 0, block = 0; start < rows.length; start += BLOCK, block++) {
+      const slice = rows.slice(start, start + BLOCK);
+      for (const side of block % 2 === 0 ? (['write', 'copy'] as const) : (['copy', 'write'] as const)) {
+        if (side === 'copy') copySeconds += await timeCopy(pool, slice);
+        else {
+          const written = await timeWrites(pool, slice);
+          writeSeconds += written.seconds;
+          added += written.added;
+        }
+      }
+    }
+    const { rows: counted } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${COPY_TABLE}`);
+    if (added !== total || counted[0]?.n !== total) throw new Error(`write stage added ${added}, COPY ${counted[0]?.n}, expected ${total}`);
+  } finally {
+    await pool.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
+  }
+  log(`ingest: write stage ${total} rows in ${writeSeconds.toFixed(2)} s (${Math.round(total / writeSeconds)}/s); COPY ${copySeconds.toFixed(2)} s (${Math.round(total / copySeconds)}/s)`);
+  return { writeSeconds, copySeconds };
+}
 
 /** Time from scheduling syncTransactions to its completion, summed over a run's history (retries included). */
 async function syncActivitySeconds(client: Client, workflowId: string, runId: string): Promise<number> {
@@ -53,92 +180,76 @@ async function syncActivitySeconds(client: Client, workflowId: string, runId: st
   return total / 1000;
 }
 
-function copyLine(row: Row): string {
-  return `${COLUMNS.map((column) => {
-    const value = row[column];
-    if (value === null) return '\\N';
-    const text = value instanceof Date ? value.toISOString() : String(value);
-    return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-  }).join('\t')}\n`;
+/** The pagination floor: every page of the account's list, one after another, nothing written. */
+async function timeListing(stripe: Stripe, accountId: string): Promise<{ seconds: number; rows: number; pages: number }> {
+  let rows = 0;
+  let pages = 0;
+  const started = performance.now();
+  for (let after: string | undefined; ; ) {
+    const page = await stripe.financialConnections.transactions.list({ account: accountId, limit: PAGE, ...(after ? { starting_after: after } : {}) });
+    rows += page.data.length;
+    pages += 1;
+    after = page.data.at(-1)?.id;
+    if (!page.has_more || !after) break;
+  }
+  return { seconds: (performance.now() - started) / 1000, rows, pages };
 }
 
-export async function measureTransactionIngest(stack: ProductStack, total: number, rowByRowLimit: number): Promise<{ result: IngestResult; detail: IngestDetail }> {
-  if (total < FIRST_HISTORY || (total - FIRST_HISTORY) % NEW_PER_REFRESH !== 0) throw new Error(`ingest total must be ${FIRST_HISTORY} + k × ${NEW_PER_REFRESH}`);
-  const [accountId] = await linkAccounts(stack, 1, { transactionCount: FIRST_HISTORY, newTransactionsPerRefresh: NEW_PER_REFRESH, updatesPerRefresh: 0, voidEvery: 0 });
-  if (!accountId) throw new Error('no account');
-  const refreshes = 1 + (total - FIRST_HISTORY) / NEW_PER_REFRESH;
-
-  const started = performance.now();
+/** First syncs end to end against listing the same pages, with the simulator's page latency on. */
+export async function measureSyncAgainstPagination(stack: ProductStack, plan: IngestPlan): Promise<{ syncSeconds: number; floorSeconds: number; rows: number; pages: number }> {
+  const ids = await linkAccounts(stack, plan.syncAccounts, { transactionCount: plan.transactionsPerAccount, newTransactionsPerRefresh: 0, updatesPerRefresh: 0, voidEvery: 0 });
+  const control = stack.simulator.control;
+  await control.setLatency([{ route: TRANSACTION_LIST, minMs: plan.pageLatencyMs, maxMs: plan.pageLatencyMs }]);
   let syncSeconds = 0;
-  for (let i = 0; i < refreshes; i++) {
-    const { runId } = await runRefresh(stack.client, stack.taskQueue, accountId, 'transactions');
-    syncSeconds += await syncActivitySeconds(stack.client, refreshWorkflowId('transactions', accountId), runId);
+  let floorSeconds = 0;
+  let rows = 0;
+  let pages = 0;
+  try {
+    for (const accountId of ids) {
+      const { runId } = await runRefresh(stack.client, stack.taskQueue, accountId, 'transactions');
+      syncSeconds += await syncActivitySeconds(stack.client, refreshWorkflowId('transactions', accountId), runId);
+      const listed = await timeListing(stack.stripe, accountId);
+      floorSeconds += listed.seconds;
+      rows += listed.rows;
+      pages += listed.pages;
+      const { rows: stored } = await stack.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM fc_transactions WHERE account_id = $1`, [accountId]);
+      if (stored[0]?.n !== listed.rows || listed.rows !== plan.transactionsPerAccount) throw new Error(`${accountId}: synced ${stored[0]?.n}, listed ${listed.rows}, expected ${plan.transactionsPerAccount}`);
+    }
+  } finally {
+    await control.setLatency([]);
   }
-  const wallSeconds = (performance.now() - started) / 1000;
-  const { rows } = await stack.pool.query<Row>(`SELECT ${COLUMNS.join(', ')} FROM fc_transactions WHERE account_id = $1`, [accountId]);
-  if (rows.length !== total) throw new Error(`sync stored ${rows.length} transactions, expected ${total}`);
-  log(`ingest: ${total} rows in ${refreshes} refreshes, ${wallSeconds.toFixed(1)} s wall, ${syncSeconds.toFixed(1)} s in syncTransactions`);
+  log(`ingest: ${ids.length} first syncs of ${plan.transactionsPerAccount} rows (${pages} pages at ${plan.pageLatencyMs} ms): ${syncSeconds.toFixed(2)} s in syncTransactions, ${floorSeconds.toFixed(2)} s listing alone`);
+  return { syncSeconds, floorSeconds, rows, pages };
+}
 
-  const copySeconds = await timeCopy(stack, rows);
-  const loopRows = rows.slice(0, Math.min(rowByRowLimit, rows.length));
-  const rowByRowSeconds = await timeRowByRow(stack, loopRows);
-  log(`ingest: COPY ${rows.length} rows in ${copySeconds.toFixed(2)} s; row-by-row ${loopRows.length} rows in ${rowByRowSeconds.toFixed(2)} s`);
-
-  const rowsPerSec = total / syncSeconds;
-  const copyRowsPerSec = rows.length / copySeconds;
-  const rowByRowRowsPerSec = loopRows.length / rowByRowSeconds;
+export async function measureTransactionIngest(stack: ProductStack, plan: IngestPlan): Promise<{ result: IngestResult; detail: IngestDetail }> {
+  const { writeSeconds, copySeconds } = await measureWriteStage(stack.pool, plan.writeRows);
+  const sync = await measureSyncAgainstPagination(stack, plan);
+  const writeRowsPerSec = plan.writeRows / writeSeconds;
+  const copyRowsPerSec = plan.writeRows / copySeconds;
+  const endToEndRowsPerSec = sync.rows / sync.syncSeconds;
+  const paginationFloorRowsPerSec = sync.rows / sync.floorSeconds;
   return {
     result: {
-      rowsPerSec: Math.round(rowsPerSec),
+      writeRowsPerSec: Math.round(writeRowsPerSec),
       copyRowsPerSec: Math.round(copyRowsPerSec),
-      rowByRowRowsPerSec: Math.round(rowByRowRowsPerSec),
-      ratioToCopy: round(rowsPerSec / copyRowsPerSec, 3),
-      ratioToRowByRow: round(rowsPerSec / rowByRowRowsPerSec, 2),
+      writeRatioToCopy: round(writeRowsPerSec / copyRowsPerSec, 3),
+      endToEndRowsPerSec: Math.round(endToEndRowsPerSec),
+      paginationFloorRowsPerSec: Math.round(paginationFloorRowsPerSec),
+      endToEndRatio: round(endToEndRowsPerSec / paginationFloorRowsPerSec, 3),
     },
-    detail: { rows: total, refreshes, endToEndRowsPerSec: Math.round(total / wallSeconds), rowByRowRows: loopRows.length },
+    detail: { ...plan, blockRows: Math.min(BLOCK, plan.writeRows), writeSeconds: round(writeSeconds, 2), copySeconds: round(copySeconds, 2), syncSeconds: round(sync.syncSeconds, 2), floorSeconds: round(sync.floorSeconds, 2), pages: sync.pages },
   };
 }
 
-/** A scratch table with fc_transactions' columns, primary key and index. */
-async function withScratchTable<T>(stack: ProductStack, name: string, work: () => Promise<T>): Promise<T> {
-  await stack.pool.query(`DROP TABLE IF EXISTS ${name}; CREATE TABLE ${name} (LIKE fc_transactions INCLUDING ALL)`);
-  try {
-    return await work();
-  } finally {
-    await stack.pool.query(`DROP TABLE IF EXISTS ${name}`);
-  }
-}
+const n = (value: number): string => value.toLocaleString('en-US');
 
-/** Serialising is timed with the COPY, as a real loader would pay for it; 1,000 lines per write. */
-function* copyChunks(rows: Row[]): Generator<string> {
-  for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000).map(copyLine).join('');
-}
-
-async function timeCopy(stack: ProductStack, rows: Row[]): Promise<number> {
-  return withScratchTable(stack, 'bench_ingest_copy', async () => {
-    const client = await stack.pool.connect();
-    try {
-      const started = performance.now();
-      const copy = client.query(copyFrom(`COPY bench_ingest_copy (${COLUMNS.join(', ')}) FROM STDIN`));
-      await pipeline(Readable.from(copyChunks(rows)), copy);
-      return (performance.now() - started) / 1000;
-    } finally {
-      client.release();
-    }
-  });
-}
-
-/** The naive approach: one INSERT per row, each its own transaction. */
-async function timeRowByRow(stack: ProductStack, rows: Row[]): Promise<number> {
-  return withScratchTable(stack, 'bench_ingest_rows', async () => {
-    const client = await stack.pool.connect();
-    try {
-      const sql = `INSERT INTO bench_ingest_rows (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
-      const started = performance.now();
-      for (const row of rows) await client.query(sql, COLUMNS.map((column) => row[column]));
-      return (performance.now() - started) / 1000;
-    } finally {
-      client.release();
-    }
-  });
+/** Figure 3's row and note in results.md. */
+export function ingestMarkdown(i: IngestResult, d: IngestDetail, measured: string): { row: string; note: string } {
+  return {
+    row: `| 3. transaction ingest: write stage, ${n(d.writeRows)} rows in pages of 100; first syncs of ${d.syncAccounts} × ${n(d.transactionsPerAccount)} rows, ${d.pageLatencyMs} ms a page | write stage ${n(i.writeRowsPerSec)} rows/s; sync end to end ${n(i.endToEndRowsPerSec)} rows/s | COPY ${n(i.copyRowsPerSec)} rows/s; pagination floor ${n(i.paginationFloorRowsPerSec)} rows/s | ${i.writeRatioToCopy} of COPY; ${i.endToEndRatio} of the floor |`,
+    note:
+      `- 3 (${measured}): the write stage is upsertTransactions (the page upsert of syncTransactions, a named prepared statement, with the change feed's triggers) on the pool, one page of 100 rows and one commit after another, rows generated in memory as Stripe lists them (${n(d.writeRows)} new rows: ${d.writeSeconds} s); COPY writes the same rows into a table LIKE fc_transactions (indexes, no triggers) in ${d.copySeconds} s, serialising included, in blocks of ${n(d.blockRows)} rows that alternate with the write stage's. ` +
+      `The sync end to end is syncTransactions from scheduling to completion in a transactions refresh (first sync: list, upsert each page while the next is fetched, heartbeat, settle and advance the cursor with the last page): ${d.syncSeconds} s for ${d.syncAccounts} × ${d.pages / d.syncAccounts} pages; the floor lists the same pages with the same Stripe client and writes nothing: ${d.floorSeconds} s. The simulator answered every transaction list request after ${d.pageLatencyMs} ms.`,
+  };
 }

@@ -3,7 +3,8 @@
 // --cluster [--quick]: refreshes/s, latency and fan-out on the dev server and a Temporal cluster side by side
 // (bench/cluster-compare.ts), into the `cluster` key of bench/results.json and a section of results.md.
 // `--only <key>` runs one measurement alone and updates its figures in place (bench/alone.ts);
-// `--only change-feed [--quick]` runs figure 7 on Postgres alone and prints it, writing nothing.
+// `--only change-feed [--quick]` runs figure 7 on Postgres alone and prints it, writing nothing; `--only write-stage`
+// does the same for figure 3's write stage.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../scripts/ensure-tools.mjs';
@@ -12,7 +13,7 @@ import { measureChangeFeed } from './change-feed';
 import { compareWithCluster } from './cluster-compare';
 import { earlierClusterResults, writeClusterResults } from './cluster-report';
 import { measureDailyFanout } from './fanout';
-import { measureChangeFeedOnly } from './change-feed-only';
+import { measureChangeFeedOnly, measureWriteStageOnly } from './change-feed-only';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
 import { measureWebhookToCommit } from './latency';
@@ -30,8 +31,26 @@ const resultFile = (suffix: string, ext: string): string => fileURLToPath(new UR
 const onlyIndex = process.argv.indexOf('--only');
 const onlyArgument = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '') : undefined;
 const plan = quick
-  ? { throughput: 50, throughputRounds: 2, latency: 50, ingestRows: 10_000, rowByRow: 2_000, changeFeedRows: 2_000, stripeCalls: { accounts: 5, rounds: 2, lostWebhookAccounts: 2 }, fanout: 200, receiverSeconds: 3 }
-  : { throughput: 500, throughputRounds: 3, latency: 200, ingestRows: 100_000, rowByRow: 100_000, changeFeedRows: 10_000, stripeCalls: { accounts: 100, rounds: 5, lostWebhookAccounts: 20 }, fanout: 10_000, receiverSeconds: 10 };
+  ? {
+      throughput: 50,
+      throughputRounds: 2,
+      latency: 50,
+      ingest: { writeRows: 10_000, syncAccounts: 1, transactionsPerAccount: 1_000, pageLatencyMs: 50 },
+      changeFeedRows: 2_000,
+      stripeCalls: { accounts: 5, rounds: 2, lostWebhookAccounts: 2 },
+      fanout: 200,
+      receiver: { firstDeliveries: 400, rounds: 2, duplicateSeconds: 3 },
+    }
+  : {
+      throughput: 500,
+      throughputRounds: 3,
+      latency: 200,
+      ingest: { writeRows: 100_000, syncAccounts: 4, transactionsPerAccount: 5_000, pageLatencyMs: 50 },
+      changeFeedRows: 10_000,
+      stripeCalls: { accounts: 100, rounds: 5, lostWebhookAccounts: 20 },
+      fanout: 10_000,
+      receiver: { firstDeliveries: 4_000, rounds: 2, duplicateSeconds: 10 },
+    };
 const CHANGE_FEED_ROUNDS = 5;
 
 async function main(): Promise<void> {
@@ -63,10 +82,10 @@ async function main(): Promise<void> {
     const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
     const refreshThroughput = await measureRefreshThroughput(stack, `${taskQueue}-floor`, plan.throughput, plan.throughputRounds);
     const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
-    const ingest = await measureTransactionIngest(stack, plan.ingestRows, plan.rowByRow);
+    const ingest = await measureTransactionIngest(stack, plan.ingest);
     const stripeCalls = await measureStripeCalls(stack, plan.stripeCalls);
     const fanout = await measureDailyFanout(servers, plan.fanout);
-    const receiver = await measureWebhookReceiver(stack, plan.receiverSeconds);
+    const receiver = await measureWebhookReceiver(stack, plan.receiver);
     const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, CHANGE_FEED_ROUNDS);
     const results: Results = {
       machine,
@@ -88,8 +107,7 @@ async function main(): Promise<void> {
         latencySamples: plan.latency,
         ingest: ingest.detail,
         fanout: fanout.detail,
-        receiverFloorP99Ms: receiver.floorP99Ms,
-        receiverSeconds: plan.receiverSeconds,
+        receiver: receiver.detail,
         changeFeedRows: plan.changeFeedRows,
         stripeCalls: stripeCalls.detail,
       },
@@ -104,8 +122,11 @@ async function main(): Promise<void> {
   }
 }
 
-// The change feed alone needs only Postgres; the other `--only` keys run on the whole stack (bench/alone.ts).
-(onlyArgument === 'change-feed' ? measureChangeFeedOnly(plan.changeFeedRows, CHANGE_FEED_ROUNDS) : main()).catch((err: unknown) => {
+// The change feed and the write stage alone need only Postgres; the other `--only` keys run on the whole stack
+// (bench/alone.ts).
+const run =
+  onlyArgument === 'change-feed' ? measureChangeFeedOnly(plan.changeFeedRows, CHANGE_FEED_ROUNDS) : onlyArgument === 'write-stage' ? measureWriteStageOnly(plan.ingest.writeRows) : main();
+run.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -7,9 +7,9 @@ import type { ChangeFeedResult } from './change-feed';
 import type { ClusterComparison } from './cluster-compare';
 import { clusterMarkdown } from './cluster-report';
 import type { FanoutDetail, FanoutResult } from './fanout';
-import type { IngestDetail, IngestResult } from './ingest';
+import { ingestMarkdown, type IngestDetail, type IngestResult } from './ingest';
 import type { LatencyResult } from './latency';
-import type { ReceiverResult } from './receiver';
+import { receiverMarkdown, type ReceiverDetail, type ReceiverResult } from './receiver';
 import { stripeCallsMarkdown, type StripeCallsDetail, type StripeCallsResult } from './stripe-calls';
 import type { ThroughputResult } from './throughput';
 
@@ -49,8 +49,7 @@ export interface Details {
   latencySamples: number;
   ingest: IngestDetail;
   fanout: FanoutDetail;
-  receiverFloorP99Ms: number;
-  receiverSeconds: number;
+  receiver: ReceiverDetail;
   changeFeedRows: number;
   stripeCalls: StripeCallsDetail;
 }
@@ -76,6 +75,8 @@ export function toMarkdown(results: Results, details: Details): string {
   const { machine: m, refreshThroughput: t, webhookLatency: l, transactionIngest: i, stripeCalls: s, fanout: f, webhookReceiver: w, changeFeed: c } = results;
   const n = (value: number): string => value.toLocaleString('en-US');
   const calls = stripeCallsMarkdown(s, details.stripeCalls, 'same run');
+  const ingest = ingestMarkdown(i, details.ingest, 'same run');
+  const receiver = receiverMarkdown(w, details.receiver, 'same run');
   const lines = [
     `Measured ${m.date.slice(0, 10)} (${m.mode} run) on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, Postgres ${m.postgres}, ${m.temporalCli}; load average ${m.loadAverageAtStart} at the start.`,
     '',
@@ -83,19 +84,19 @@ export function toMarkdown(results: Results, details: Details): string {
     '| --- | --- | --- | --- |',
     `| 1. refresh throughput, ${details.throughputRounds} × ${n(details.throughputCount)} balance refreshes at once | ${t.perSec} refreshes/s | ${t.floorPerSec}/s no-op workflows of the same shape | ${t.ratio} |`,
     `| 2. webhook → commit latency, ${details.latencySamples} refreshes, 50 in flight | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | | |`,
-    `| 3. transaction ingest, ${n(details.ingest.rows)} rows, one account | ${n(i.rowsPerSec)} rows/s in syncTransactions (${n(details.ingest.endToEndRowsPerSec)} rows/s end to end over ${details.ingest.refreshes} refreshes) | COPY ${n(i.copyRowsPerSec)} rows/s; row-by-row INSERT ${n(i.rowByRowRowsPerSec)} rows/s | ${i.ratioToCopy} of COPY; ${i.ratioToRowByRow}× row-by-row |`,
+    ingest.row,
     calls.row,
     `| 5. daily fan-out, ${n(f.accounts)} accounts | ${f.wallSec} s wall (${n(Math.round(f.accounts / f.wallSec))} accounts/s) | largest history ${n(f.maxHistoryEvents)} events; worker peak RSS ${n(f.peakRssMb)} MB (${n(details.fanout.rssBeforeMb)} MB idle) | |`,
-    `| 6. webhook receiver, verified duplicates, 50 connections, ${details.receiverSeconds} s | ${n(w.eventsPerSec)} events/s, p99 ${w.p99Ms} ms | bare Node HTTP 200: ${n(w.floorEventsPerSec)}/s, p99 ${details.receiverFloorP99Ms} ms | ${w.ratio} |`,
+    receiver.row,
     `| 7. change feed, ${n(details.changeFeedRows)} transactions added then posted | +${Math.round(c.writeOverheadRatio * 100)}% on the transaction upserts; ${n(c.syncRowsPerSec)} changes/s read by ChangeFeed.sync | the same upserts with the change triggers disabled | ${c.writeOverheadRatio} |`,
     '',
     'Notes:',
     '- 1: the floor is `bench/floor-workflow.ts` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator, 0 ms refreshes), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.',
     '- 2: from `stripe_events.received_at` of the refreshed_balance event to `fc_refreshes.updated_at` of the succeeded row; both Postgres timestamps.',
-    `- 3: the simulator caps a first history at 5,000 transactions and later refreshes at 1,000 new ones, so the rows arrive over ${details.ingest.refreshes} refreshes (one full sync, then incremental). rows/s is over the time from scheduling syncTransactions to its completion, summed; COPY and the INSERT loop (one transaction per row${details.ingest.rowByRowRows < details.ingest.rows ? `, timed on the first ${n(details.ingest.rowByRowRows)} rows` : ''}) write the same rows into tables with fc_transactions' indexes.`,
+    ingest.note,
     calls.note,
     `- 5: the schedule's dailySyncWorkflow triggered now; the largest history is ${details.fanout.largestHistory}. The worker is its own \`npm run worker\` process (both workers, Stripe rate limit 1,000/s); peak RSS is its VmHWM.`,
-    '- 6: autocannon in a separate process; 1,000 distinct events, each processed once before the run, so every measured request verifies the signature and is answered as a duplicate.',
+    receiver.note,
     '- 7: pages of 100 upserted as syncTransactions writes them (the same statement on the same rows) into fc_transactions and into a trigger-less copy of it on its own search_path, pages interleaved and each timed alone (fresh ids each round, a warm-up round not counted, the median of the rounds); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
   ];
   return `${lines.join('\n')}\n${results.cluster ? `\n${clusterMarkdown(results.cluster)}` : ''}`;

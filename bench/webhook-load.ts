@@ -1,6 +1,6 @@
 // The load generator for the webhook receiver benchmark, run as its own process so it does not share the
 // receiver's event loop. Reads {url, connections, durationSeconds, deliveries: [{body, signature}]} from the JSON
-// file named on the command line, cycles through the deliveries, and prints autocannon's figures as one JSON line.
+// file named on the command line (optionally `amount`), cycles through the deliveries, and prints autocannon's figures as one JSON line.
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 
@@ -8,6 +8,8 @@ export interface LoadPlan {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Send exactly this many requests (each delivery once when it equals their number) instead of for a duration. */
+  amount?: number;
   deliveries: { body: string; signature: string }[];
 }
 
@@ -27,7 +29,7 @@ let next = 0;
 const result = await autocannon({
   url: plan.url,
   connections: plan.connections,
-  duration: plan.durationSeconds,
+  ...(plan.amount ? { amount: plan.amount } : { duration: plan.durationSeconds }),
   requests: [
     {
       method: 'POST',

@@ -29,6 +29,23 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   }
 }
 
+/**
+ * Hot statements (the transaction page upsert) run as named prepared statements: parsed and planned once per
+ * connection instead of once per call. A pooler that hands each transaction a different server connection
+ * (PgBouncer in transaction mode before 1.21, or with max_prepared_statements = 0) loses them between calls;
+ * FC_PG_NAMED_STATEMENTS=false (README "PgBouncer") runs them unnamed instead.
+ */
+let namedStatements = true;
+
+export function useNamedStatements(enabled: boolean): void {
+  namedStatements = enabled;
+}
+
+/** `{ name }` for a pg query config while named statements are on, else nothing (an unnamed statement). */
+export function statementName(name: string): { name?: string } {
+  return namedStatements ? { name } : {};
+}
+
 export function toTimestamp(unixSeconds: number | null | undefined): Date | null {
   return unixSeconds === null || unixSeconds === undefined ? null : new Date(unixSeconds * 1000);
 }

@@ -7,7 +7,7 @@ import { logger } from '../common/node/logger';
 import { FleetRequestBudget, stripeBudgetKey } from '../common/node/fleet-request-budget';
 import { createStripeClient } from '../common/node/stripe-client';
 import { stripeTaskQueue } from '../common/task-queues';
-import { createPool } from '../db/pool';
+import { createPool, useNamedStatements } from '../db/pool';
 import { retentionAgesOf } from '../db/queries/retention';
 import { createWorkers, runWorkers } from './create-workers';
 import { startChangeNotifier } from './change-notifier';
@@ -20,6 +20,7 @@ Runtime.install({
   logger: sdkLogger('INFO', { activityOnlyTaskQueue: stripeTaskQueue(config.TEMPORAL_TASK_QUEUE) }),
   ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
 });
+useNamedStatements(config.FC_PG_NAMED_STATEMENTS === 'true');
 const pool = createPool(config.DATABASE_URL);
 // Every worker sharing the Stripe key draws on one budget in Postgres: the fleet together keeps the limit.
 const stripe = createStripeClient({

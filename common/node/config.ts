@@ -35,6 +35,8 @@ const temporalSchema = z.looseObject({ TEMPORAL_TASK_QUEUE: z.string().min(1).de
 
 const databaseSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  /** `false` behind a pooler that does not keep named prepared statements (PgBouncer in transaction mode before 1.21). */
+  FC_PG_NAMED_STATEMENTS: z.enum(['true', 'false'], 'must be true or false').default('true'),
 });
 
 const stripeSchema = z.object({

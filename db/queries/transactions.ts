@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Queryable } from '../pool';
-import { toTimestamp } from '../pool';
+import { statementName, toTimestamp } from '../pool';
 
 type Transaction = Stripe.FinancialConnections.Transaction;
 
@@ -11,46 +11,73 @@ export interface UpsertCounts {
 }
 
 /**
- * Upserts a page of transactions in one statement. A row changes only when the incoming `updated` is newer
- * (or the same second with different content), so a replayed or out-of-order page never overwrites fresher data.
+ * The page upsert, one statement: the page's columns as arrays (times as unix seconds, made timestamptz by
+ * to_timestamp in Postgres rather than as text), unnested into rows, and one row back with the counts. A row changes
+ * only when the incoming `updated` is newer (or the same second with different content), so a replayed or
+ * out-of-order page never overwrites fresher data. Run as the named prepared statement `fc_upsert_transactions`
+ * (parsed and planned once per connection; FC_PG_NAMED_STATEMENTS=false turns that off, README "PgBouncer").
  */
-export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
-  if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
-  const { rows } = await db.query<{ inserted: boolean }>(
-    `INSERT INTO fc_transactions (id, account_id, amount, currency, description, status, posted_at, void_at,
+const UPSERT_TRANSACTIONS = `
+  WITH written AS (
+    INSERT INTO fc_transactions AS t (id, account_id, amount, currency, description, status, posted_at, void_at,
         transacted_at, transaction_refresh_id, stripe_updated)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-        $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::timestamptz[])
-     ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+    SELECT u.id, u.account_id, u.amount, u.currency, u.description, u.status, to_timestamp(u.posted_at),
+           to_timestamp(u.void_at), to_timestamp(u.transacted_at), u.transaction_refresh_id, to_timestamp(u.stripe_updated)
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
+                  $9::bigint[], $10::text[], $11::bigint[])
+        AS u(id, account_id, amount, currency, description, status, posted_at, void_at, transacted_at,
+             transaction_refresh_id, stripe_updated)
+    ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency,
         description = EXCLUDED.description, status = EXCLUDED.status, posted_at = EXCLUDED.posted_at,
         void_at = EXCLUDED.void_at, transacted_at = EXCLUDED.transacted_at,
         transaction_refresh_id = EXCLUDED.transaction_refresh_id, stripe_updated = EXCLUDED.stripe_updated,
         stored_at = now()
-     WHERE fc_transactions.stripe_updated < EXCLUDED.stripe_updated
+    WHERE t.stripe_updated < EXCLUDED.stripe_updated
         -- \`updated\` has one-second resolution: a change within the same second still differs in content
-        OR (fc_transactions.stripe_updated = EXCLUDED.stripe_updated
-            AND (fc_transactions.status, fc_transactions.amount, fc_transactions.posted_at, fc_transactions.void_at,
-                 fc_transactions.transaction_refresh_id)
+        OR (t.stripe_updated = EXCLUDED.stripe_updated
+            AND (t.status, t.amount, t.posted_at, t.void_at, t.transaction_refresh_id)
                 IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.amount, EXCLUDED.posted_at, EXCLUDED.void_at,
                  EXCLUDED.transaction_refresh_id))
-     RETURNING (xmax = 0) AS inserted`,
-    [
-      transactions.map((t) => t.id),
-      transactions.map((t) => t.account),
-      transactions.map((t) => t.amount),
-      transactions.map((t) => t.currency),
-      transactions.map((t) => t.description),
-      transactions.map((t) => t.status),
-      transactions.map((t) => toTimestamp(t.status_transitions?.posted_at)),
-      transactions.map((t) => toTimestamp(t.status_transitions?.void_at)),
-      transactions.map((t) => toTimestamp(t.transacted_at)),
-      transactions.map((t) => t.transaction_refresh),
-      transactions.map((t) => toTimestamp(t.updated)),
-    ],
-  );
-  const added = rows.filter((row) => row.inserted).length;
-  const updated = rows.length - added;
-  return { added, updated, unchanged: transactions.length - rows.length };
+    RETURNING (t.xmax = 0) AS inserted
+  )
+  SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*)::int AS written FROM written`;
+
+/** Upserts a page of transactions in one statement (UPSERT_TRANSACTIONS); the counts of what it did. */
+export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
+  if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
+  const n = transactions.length;
+  const ids = new Array<string>(n);
+  const accounts = new Array<string>(n);
+  const amounts = new Array<number>(n);
+  const currencies = new Array<string>(n);
+  const descriptions = new Array<string | null>(n);
+  const statuses = new Array<string>(n);
+  const postedAt = new Array<number | null>(n);
+  const voidAt = new Array<number | null>(n);
+  const transactedAt = new Array<number>(n);
+  const refreshIds = new Array<string>(n);
+  const updated = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const t = transactions[i] as Transaction;
+    ids[i] = t.id;
+    accounts[i] = t.account;
+    amounts[i] = t.amount;
+    currencies[i] = t.currency;
+    descriptions[i] = t.description;
+    statuses[i] = t.status;
+    postedAt[i] = t.status_transitions?.posted_at ?? null;
+    voidAt[i] = t.status_transitions?.void_at ?? null;
+    transactedAt[i] = t.transacted_at;
+    refreshIds[i] = t.transaction_refresh;
+    updated[i] = t.updated;
+  }
+  const { rows } = await db.query<{ added: number; written: number }>({
+    ...statementName('fc_upsert_transactions'),
+    text: UPSERT_TRANSACTIONS,
+    values: [ids, accounts, amounts, currencies, descriptions, statuses, postedAt, voidAt, transactedAt, refreshIds, updated],
+  });
+  const { added = 0, written = 0 } = rows[0] ?? {};
+  return { added, updated: written - added, unchanged: n - written };
 }
 
 export async function getTransactionCursor(db: Queryable, accountId: string): Promise<string | null> {
