@@ -5,4 +5,10 @@ import type Stripe from 'stripe';
 export interface ActivityDeps {
   stripe: Stripe;
   pool: pg.Pool;
+  /**
+   * How many `transacted_at` ranges a first sync (no stored cursor) lists side by side, every request still paced by
+   * the Stripe client's request budget; 1 (the default here) lists the account sequentially. The worker sets it from
+   * `FC_FIRST_SYNC_RANGES`.
+   */
+  firstSyncRanges?: number;
 }

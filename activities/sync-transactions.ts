@@ -7,6 +7,7 @@ import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state'
 import { advanceTransactionCursor, clearTransactionCursor, getTransactionCursor, upsertTransactions, type UpsertCounts } from '../db/queries/transactions';
 import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
+import { findOldestTransactedAt, splitTransactedAt, type TransactedAtRange } from './first-sync-ranges';
 import { settlingRun, type StoreVerdict } from './settlement';
 import { toActivityFailure } from './stripe-errors';
 
@@ -25,6 +26,15 @@ interface PageCursor extends UpsertCounts {
   pages: number;
 }
 
+/** A first sync listed in `transacted_at` ranges side by side: each range's progress (heartbeat details). */
+interface RangesCursor extends UpsertCounts {
+  fromCursor: null;
+  ranges: TransactedAtRange[];
+  pages: number;
+}
+
+type Transaction = Stripe.FinancialConnections.Transaction;
+
 export interface SyncTransactionsInput {
   accountId: string;
   /** The succeeded transaction refresh to sync through (`fctxnref_…`). */
@@ -41,15 +51,17 @@ export interface SyncTransactionsInput {
  * sync is redone, upserts make that harmless) or the new one with every row stored, and a late event of an older
  * refresh lists nothing and moves nothing.
  */
-export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
+export function createSyncTransactions({ stripe, pool, firstSyncRanges = 1 }: ActivityDeps) {
   return async function syncTransactions(input: SyncTransactionsInput): Promise<SyncTransactionsResult> {
     const context = Context.current();
     const settledBy = settlingRun();
-    const resumed = context.info.heartbeatDetails as PageCursor | undefined;
+    const resumed = context.info.heartbeatDetails as PageCursor | RangesCursor | undefined;
+    if (resumed && 'ranges' in resumed) return syncFirstInRanges(input, resumed);
     const refresh = { id: input.throughRefreshId, lastAttemptedAt: input.refreshAttemptedAt ?? (await attemptedAtOf(input.accountId, input.throughRefreshId)) };
     const key = { lastAttemptedAt: refresh.lastAttemptedAt, refreshId: refresh.id, settledBy };
     const fromCursor = resumed ? resumed.fromCursor : await getTransactionCursor(pool, input.accountId);
     const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
+    if (!resumed && !fromCursor && firstSyncRanges > 1) return syncFirstInRanges(input, undefined);
     const early = await isSettleable(pool, input.accountId, 'transactions', key);
     if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor, cursor: refresh.id };
     let startingAfter = resumed?.startingAfter;
@@ -107,6 +119,101 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
   };
 
   /**
+   * A first sync (no stored cursor) of an account with more than one page: the list is split into `transacted_at`
+   * ranges (covering every value exactly once, so every transaction falls in one range) that are listed side by side,
+   * each page by page with `starting_after`, every request through the same Stripe client and so the same request
+   * budget. Each range's progress is heartbeated, so a retry resumes every range where it got to. Each range's
+   * last page is held back and written, after every other page has committed, in the one database transaction that
+   * settles the refresh and moves the cursor to it: a crash before that commit leaves no cursor (the sync resumes or
+   * is redone; upserts make repeats harmless), and once the cursor exists every row of the refresh is stored.
+   * Transactions created during the sync belong to a later refresh, which `transaction_refresh[after]` = this cursor
+   * lists next time. Cancellation stops every range between pages, before the settling transaction.
+   */
+  async function syncFirstInRanges(input: SyncTransactionsInput, resumed: RangesCursor | undefined): Promise<SyncTransactionsResult> {
+    const context = Context.current();
+    const refresh = { id: input.throughRefreshId, lastAttemptedAt: input.refreshAttemptedAt ?? (await attemptedAtOf(input.accountId, input.throughRefreshId)) };
+    const key = { lastAttemptedAt: refresh.lastAttemptedAt, refreshId: refresh.id, settledBy: settlingRun() };
+    const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
+    let pages = resumed?.pages ?? 0;
+    const early = await isSettleable(pool, input.accountId, 'transactions', key);
+    if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor: null, cursor: refresh.id };
+    const list = (params: Omit<Stripe.FinancialConnections.TransactionListParams, 'account'>) => {
+      pages += 1;
+      return stripe.financialConnections.transactions.list({ account: input.accountId, ...params });
+    };
+    const settle = (held: Transaction[]) =>
+      inTransaction(pool, async (client) => {
+        // Settle first, then write (the lock order of the sequential sync above).
+        const verdict = await settleFeatureRefresh(client, { ...key, accountId: input.accountId, feature: 'transactions', status: 'succeeded', error: null });
+        const stored = await upsertTransactions(client, newestCopies(held));
+        if (verdict === 'applied') await advanceTransactionCursor(client, input.accountId, refresh);
+        return { verdict, stored };
+      });
+    const done = ({ verdict, stored }: { verdict: StoreVerdict; stored: UpsertCounts }): SyncTransactionsResult => {
+      addCounts(totals, stored);
+      return { verdict, ...totals, pages, fromCursor: null, cursor: refresh.id };
+    };
+
+    try {
+      let ranges = resumed?.ranges;
+      if (!ranges) {
+        // The first page of the whole list: an account that fits in it is synced by it, as sequentially.
+        const first = await list({ limit: 100 });
+        if (!first.has_more) {
+          stopIfCancelled(context);
+          return done(await settle(first.data));
+        }
+        const newest = Math.max(...first.data.map((t) => t.transacted_at));
+        const { oldest } = await findOldestTransactedAt((lt) => list({ limit: 1, transacted_at: { lt } }), newest, firstSyncRanges - 1);
+        ranges = splitTransactedAt(oldest, newest, firstSyncRanges);
+        context.heartbeat({ fromCursor: null, ranges, pages, ...totals } satisfies RangesCursor);
+        stopIfCancelled(context);
+      }
+      const progress = ranges;
+      const held: Transaction[][] = [];
+      let stopping = false;
+      const walk = async (range: TransactedAtRange): Promise<void> => {
+        const filter = { ...(range.gte !== undefined ? { gte: range.gte } : {}), ...(range.lt !== undefined ? { lt: range.lt } : {}) };
+        const fetchPage = (after: string | undefined) =>
+          list({ limit: 100, ...(Object.keys(filter).length > 0 ? { transacted_at: filter } : {}), ...(after ? { starting_after: after } : {}) });
+        let next = fetchPage(range.startingAfter);
+        next.catch(() => {});
+        for (;;) {
+          const page = await next;
+          if (stopping) return;
+          const last = page.data.at(-1);
+          if (!page.has_more || !last) {
+            held.push(page.data);
+            return;
+          }
+          next = fetchPage(last.id);
+          next.catch(() => {});
+          addCounts(totals, await upsertTransactions(pool, page.data));
+          range.startingAfter = last.id;
+          range.pages += 1;
+          context.heartbeat({ fromCursor: null, ranges: progress, pages, ...totals } satisfies RangesCursor);
+          if (stopping) return;
+          stopIfCancelled(context);
+        }
+      };
+      const outcomes = await Promise.allSettled(
+        progress.map((range) =>
+          walk(range).catch((err: unknown) => {
+            stopping = true;
+            throw err;
+          }),
+        ),
+      );
+      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      stopIfCancelled(context);
+      return done(await settle(held.flat()));
+    } catch (err) {
+      throw toActivityFailure(err, { accountId: input.accountId, operation: 'sync transactions' });
+    }
+  }
+
+  /**
    * For a caller that did not say when the refresh was attempted (a run started before this field existed): the
    * stored snapshot's, when it names the same refresh; else now, the latest it can have been.
    */
@@ -115,6 +222,25 @@ export function createSyncTransactions({ stripe, pool }: ActivityDeps) {
     const hash = stored?.snapshot.transaction_refresh;
     return hash && hash.id === refreshId ? hash.last_attempted_at : Math.floor(Date.now() / 1000);
   }
+}
+
+function addCounts(totals: UpsertCounts, counts: UpsertCounts): void {
+  totals.added += counts.added;
+  totals.updated += counts.updated;
+  totals.unchanged += counts.unchanged;
+}
+
+/**
+ * One copy of each transaction (the newest `updated`): a transaction whose `transacted_at` moved between two ranges
+ * while they were listed can come twice, which one upsert statement may not carry.
+ */
+function newestCopies(transactions: Transaction[]): Transaction[] {
+  const byId = new Map<string, Transaction>();
+  for (const t of transactions) {
+    const seen = byId.get(t.id);
+    if (!seen || seen.updated < t.updated) byId.set(t.id, t);
+  }
+  return [...byId.values()];
 }
 
 function isUnknownCursor(err: unknown): boolean {

@@ -56,7 +56,9 @@ export async function runAlone(stack: ProductStack, keys: string[], options: { q
     const run = await (ALONE[key] as Measurement)(stack, options.plan, measured);
     results[key] = run.value;
     const number = /^\| (\d+)\./.exec(run.row)?.[1];
-    markdown = replaceLine(replaceLine(markdown, new RegExp(`^\\| ${number}\\. `), run.row), new RegExp(`^- ${number}[ :(]`), run.note);
+    // A figure's row may carry a second line (`| 3b. …`): the one left by an earlier run goes, the new one comes with the row.
+    const withoutSub = markdown.split('\n').filter((line) => !line.startsWith(`| ${number}b. `)).join('\n');
+    markdown = replaceLine(replaceLine(withoutSub, new RegExp(`^\\| ${number}\\. `), run.row), new RegExp(`^- ${number}[ :(]`), run.note);
     log(`${key}: ${JSON.stringify(run.value)}`);
   }
   await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -21,13 +21,14 @@ import type Stripe from 'stripe';
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { upsertTransactions } from '../db/queries/transactions';
 import { linkAccounts } from './accounts';
+import { measureFirstSync, type FirstSyncDetail, type FirstSyncPlan, type FirstSyncResult } from './first-sync';
 import { log, round } from './measure';
 import { runRefresh } from './refreshes';
 import type { ProductStack } from './stack';
 
 type Transaction = Stripe.FinancialConnections.Transaction;
 
-export interface IngestResult {
+export interface IngestResult extends FirstSyncResult {
   /** The write stage: rows/s through the product's page upsert, pages of 100 from memory. */
   writeRowsPerSec: number;
   /** COPY of the same rows into a trigger-less table like fc_transactions. */
@@ -48,9 +49,12 @@ export interface IngestPlan {
   transactionsPerAccount: number;
   /** The simulator's latency on each transaction list request. */
   pageLatencyMs: number;
+  /** A large account's first sync, sequential against ranges (bench/first-sync.ts). */
+  firstSync: FirstSyncPlan;
 }
 
 export interface IngestDetail extends IngestPlan {
+  firstSync: FirstSyncDetail;
   blockRows: number;
   writeSeconds: number;
   copySeconds: number;
@@ -165,7 +169,7 @@ export async function measureWriteStage(pool: pg.Pool, total: number): Promise<{
 }
 
 /** Time from scheduling syncTransactions to its completion, summed over a run's history (retries included). */
-async function syncActivitySeconds(client: Client, workflowId: string, runId: string): Promise<number> {
+export async function syncActivitySeconds(client: Client, workflowId: string, runId: string): Promise<number> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const scheduledAt = new Map<string, number>();
   let total = 0;
@@ -225,6 +229,7 @@ export async function measureSyncAgainstPagination(stack: ProductStack, plan: In
 export async function measureTransactionIngest(stack: ProductStack, plan: IngestPlan): Promise<{ result: IngestResult; detail: IngestDetail }> {
   const { writeSeconds, copySeconds } = await measureWriteStage(stack.pool, plan.writeRows);
   const sync = await measureSyncAgainstPagination(stack, plan);
+  const firstSync = await measureFirstSync(stack, plan.firstSync);
   const writeRowsPerSec = plan.writeRows / writeSeconds;
   const copyRowsPerSec = plan.writeRows / copySeconds;
   const endToEndRowsPerSec = sync.rows / sync.syncSeconds;
@@ -237,8 +242,9 @@ export async function measureTransactionIngest(stack: ProductStack, plan: Ingest
       endToEndRowsPerSec: Math.round(endToEndRowsPerSec),
       paginationFloorRowsPerSec: Math.round(paginationFloorRowsPerSec),
       endToEndRatio: round(endToEndRowsPerSec / paginationFloorRowsPerSec, 3),
+      ...firstSync.result,
     },
-    detail: { ...plan, blockRows: Math.min(BLOCK, plan.writeRows), writeSeconds: round(writeSeconds, 2), copySeconds: round(copySeconds, 2), syncSeconds: round(sync.syncSeconds, 2), floorSeconds: round(sync.floorSeconds, 2), pages: sync.pages },
+    detail: { ...plan, firstSync: firstSync.detail, blockRows: Math.min(BLOCK, plan.writeRows), writeSeconds: round(writeSeconds, 2), copySeconds: round(copySeconds, 2), syncSeconds: round(sync.syncSeconds, 2), floorSeconds: round(sync.floorSeconds, 2), pages: sync.pages },
   };
 }
 
@@ -246,10 +252,12 @@ const n = (value: number): string => value.toLocaleString('en-US');
 
 /** Figure 3's row and note in results.md. */
 export function ingestMarkdown(i: IngestResult, d: IngestDetail, measured: string): { row: string; note: string } {
+  const f = d.firstSync;
   return {
-    row: `| 3. transaction ingest: write stage, ${n(d.writeRows)} rows in pages of 100; first syncs of ${d.syncAccounts} × ${n(d.transactionsPerAccount)} rows, ${d.pageLatencyMs} ms a page | write stage ${n(i.writeRowsPerSec)} rows/s; sync end to end ${n(i.endToEndRowsPerSec)} rows/s | COPY ${n(i.copyRowsPerSec)} rows/s; pagination floor ${n(i.paginationFloorRowsPerSec)} rows/s | ${i.writeRatioToCopy} of COPY; ${i.endToEndRatio} of the floor |`,
+    row: `| 3. transaction ingest: write stage, ${n(d.writeRows)} rows in pages of 100; first syncs of ${d.syncAccounts} × ${n(d.transactionsPerAccount)} rows, ${d.pageLatencyMs} ms a page | write stage ${n(i.writeRowsPerSec)} rows/s; sync end to end ${n(i.endToEndRowsPerSec)} rows/s | COPY ${n(i.copyRowsPerSec)} rows/s; pagination floor ${n(i.paginationFloorRowsPerSec)} rows/s | ${i.writeRatioToCopy} of COPY; ${i.endToEndRatio} of the floor |\n| 3b. first sync of one account with ${n(f.transactions)} transactions, ${f.pageLatencyMs} ms a page, ${f.requestsPerSecond} Stripe requests/s | ${f.ranges} \`transacted_at\` ranges side by side: ${n(i.parallelFirstSyncRowsPerSec)} rows/s (${f.parallelSeconds} s) | sequential: ${n(i.sequentialFirstSyncRowsPerSec)} rows/s (${f.sequentialSeconds} s) | ${i.parallelSpeedup}× |`,
     note:
       `- 3 (${measured}): the write stage is upsertTransactions (the page upsert of syncTransactions, a named prepared statement, with the change feed's triggers) on the pool, one page of 100 rows and one commit after another, rows generated in memory as Stripe lists them (${n(d.writeRows)} new rows: ${d.writeSeconds} s); COPY writes the same rows into a table LIKE fc_transactions (indexes, no triggers) in ${d.copySeconds} s, serialising included, in blocks of ${n(d.blockRows)} rows that alternate with the write stage's. ` +
-      `The sync end to end is syncTransactions from scheduling to completion in a transactions refresh (first sync: list, upsert each page while the next is fetched, heartbeat, settle and advance the cursor with the last page): ${d.syncSeconds} s for ${d.syncAccounts} × ${d.pages / d.syncAccounts} pages; the floor lists the same pages with the same Stripe client and writes nothing: ${d.floorSeconds} s. The simulator answered every transaction list request after ${d.pageLatencyMs} ms.`,
+      `The sync end to end is syncTransactions from scheduling to completion in a transactions refresh (first sync: list, upsert each page while the next is fetched, heartbeat, settle and advance the cursor with the last page): ${d.syncSeconds} s for ${d.syncAccounts} × ${d.pages / d.syncAccounts} pages; the floor lists the same pages with the same Stripe client and writes nothing: ${d.floorSeconds} s. The simulator answered every transaction list request after ${d.pageLatencyMs} ms. ` +
+      `3b: one new account each, synced through a refresh on workers of their own with FC_FIRST_SYNC_RANGES=1 and =${f.ranges}, each pacing its Stripe requests with its own fleet budget at ${f.requestsPerSecond}/s (the shipped STRIPE_MAX_REQUESTS_PER_SECOND); time in syncTransactions; ${n(f.sequentialListCalls)} list calls sequential, ${n(f.parallelListCalls)} in ranges (the boundary probes and each range's own last page on top).`,
   };
 }

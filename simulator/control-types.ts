@@ -68,8 +68,8 @@ export const createAccountSchema = z.strictObject({
   category: z.enum(['cash', 'credit']).default('cash'),
   status: z.enum(['active', 'inactive']).optional(),
   permissions: z.array(z.enum(PERMISSIONS)).optional(),
-  /** Size of the history the first successful transaction refresh delivers. */
-  transactionCount: z.number().int().min(0).max(5000).optional(),
+  /** Size of the history the first successful transaction refresh delivers (large first syncs: up to 200,000). */
+  transactionCount: z.number().int().min(0).max(200_000).optional(),
   currency: currency.optional(),
   prefetch: z.array(z.enum(FEATURES)).optional(),
   subscriptions: z.array(z.literal('transactions')).optional(),
@@ -79,7 +79,7 @@ export type CreateAccountInput = z.input<typeof createAccountSchema>;
 
 export const updateAccountSchema = z.strictObject({
   displayName: z.string().min(1).max(200).optional(),
-  transactionCount: z.number().int().min(0).max(5000).optional(),
+  transactionCount: z.number().int().min(0).max(200_000).optional(),
   ...dataConfigFields,
 });
 export type UpdateAccountInput = z.input<typeof updateAccountSchema>;

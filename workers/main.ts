@@ -37,7 +37,7 @@ try {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { stripe, pool },
+    deps: { stripe, pool, firstSyncRanges: config.FC_FIRST_SYNC_RANGES },
     stripeRequestsPerSecond: config.STRIPE_MAX_REQUESTS_PER_SECOND,
     retention: retentionAgesOf(config),
   });

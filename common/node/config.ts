@@ -44,6 +44,8 @@ const stripeSchema = z.object({
   STRIPE_API_BASE: z.url('must be a URL such as http://127.0.0.1:12111').optional(),
   /** Stripe requests per second across all workers (common/node/fleet-request-budget.ts; Stripe test mode allows 25/s). */
   STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+  /** `transacted_at` ranges a first transaction sync lists side by side, within the budget above (1: sequential). */
+  FC_FIRST_SYNC_RANGES: z.coerce.number().int().min(1).max(32).default(1),
 });
 
 const webhookSchema = z.object({

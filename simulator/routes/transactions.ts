@@ -31,11 +31,12 @@ export function registerTransactionRoutes(app: FastifyInstance, sim: Simulator):
       if (!after) throw errors.resourceMissing('financial_connections.transaction_refresh', refreshFilter.after, 'transaction_refresh[after]', 400);
       afterRefreshSeq = after.seq;
     }
-    const items = sim.transactions.list(account.id, {
+    const items = sim.transactions.listShared(account.id, {
       ...(afterRefreshSeq !== undefined ? { afterRefreshSeq } : {}),
       ...(transactedAt ? { transactedAt } : {}),
     });
-    return paginate(items, page, BASE, 'financial_connections.transaction');
+    const list = paginate(items, page, BASE, 'financial_connections.transaction');
+    return { ...list, data: list.data.map((t) => structuredClone(t)) };
   });
 
   registerStripeRoute(app, sim, 'GET', `${BASE}/:id`, ({ params, path }) => {

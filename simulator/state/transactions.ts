@@ -13,7 +13,8 @@ import { derivedId } from './ids';
 // Every transaction created or changed is tagged with that refresh's id (`transaction_refresh`), which
 // is what `transaction_refresh[after]=fctxnref_X` filters on: transactions whose latest tagging refresh
 // was initiated after X. Lists are ordered newest `transacted_at` first (ties: newest created first),
-// like the account's other lists; the cursor is the transaction id.
+// like the account's other lists; the cursor is the transaction id. The order is kept per account between
+// refreshes, and only a list's page is copied out, so a 100,000-transaction account lists a page cheaply.
 
 interface TxRecord {
   json: FcTransaction;
@@ -34,6 +35,8 @@ export interface TransactionFilter {
 export class TransactionStore {
   private readonly byAccount = new Map<string, TxRecord[]>();
   private readonly byId = new Map<string, TxRecord>();
+  /** Each account's records in list order, until its next refresh changes them. */
+  private readonly ordered = new Map<string, TxRecord[]>();
   private nextSeq = 0;
 
   get(id: string): FcTransaction | undefined {
@@ -45,6 +48,7 @@ export class TransactionStore {
   applyRefresh(account: AccountRecord, refresh: RefreshRecord, previousAsOf: number | null, now: number): void {
     const records = this.byAccount.get(account.id) ?? [];
     this.byAccount.set(account.id, records);
+    this.ordered.delete(account.id);
     const asOf = Math.min(refresh.asOf ?? now, now);
     const { config, rng } = account;
     const make = (transactedAt: number, pending: boolean): void => {
@@ -102,17 +106,30 @@ export class TransactionStore {
     times.forEach((t, i) => make(t, i % 2 === 0));
   }
 
+  /** Copies of the account's transactions that pass the filter, in list order. */
   list(accountId: string, filter: TransactionFilter = {}): FcTransaction[] {
-    const records = this.byAccount.get(accountId) ?? [];
-    return records
-      .filter((r) => filter.afterRefreshSeq === undefined || r.refreshSeq > filter.afterRefreshSeq)
-      .filter((r) => inRange(r.json.transacted_at, filter.transactedAt))
-      .sort((a, b) => b.json.transacted_at - a.json.transacted_at || b.seq - a.seq)
-      .map((r) => structuredClone(r.json));
+    return this.listShared(accountId, filter).map((t) => structuredClone(t));
+  }
+
+  /** The same, without copying: for the API route, which copies only the page it answers. Never modify them. */
+  listShared(accountId: string, filter: TransactionFilter = {}): readonly FcTransaction[] {
+    let ordered = this.ordered.get(accountId);
+    if (!ordered) {
+      ordered = [...(this.byAccount.get(accountId) ?? [])].sort((a, b) => b.json.transacted_at - a.json.transacted_at || b.seq - a.seq);
+      this.ordered.set(accountId, ordered);
+    }
+    const out: FcTransaction[] = [];
+    for (const r of ordered) {
+      if (filter.afterRefreshSeq !== undefined && r.refreshSeq <= filter.afterRefreshSeq) continue;
+      if (!inRange(r.json.transacted_at, filter.transactedAt)) continue;
+      out.push(r.json);
+    }
+    return out;
   }
 
   clear(): void {
     this.byAccount.clear();
     this.byId.clear();
+    this.ordered.clear();
   }
 }

@@ -43,6 +43,8 @@ export interface StackOptions {
   stripeRequestsPerSecond?: number;
   /** Real-time delay before the simulator completes a refresh. */
   refreshLatencyMs?: number;
+  /** `transacted_at` ranges a first transaction sync lists side by side (activities/deps.ts; default 1, sequential). */
+  firstSyncRanges?: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { stripe, pool },
+      deps: { stripe, pool, ...(options.firstSyncRanges ? { firstSyncRanges: options.firstSyncRanges } : {}) },
       stripeRequestsPerSecond,
       workflowBundle: { code: inject('workflowBundleCode') },
     });

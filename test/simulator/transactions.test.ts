@@ -118,6 +118,32 @@ describe('listing', () => {
     expect(await times({ account: account.id, transacted_at: { lte: pivot, gt: list[13]!.transacted_at } })).toEqual(list.slice(10, 13).map((t) => t.transacted_at));
   });
 
+  it('gte/lt ranges split the list exactly: boundaries on existing transacted_at values, each range paged with starting_after', async () => {
+    // What a first sync in ranges relies on: [.., b1), [b1, b2), [b2, ..) together list every transaction once.
+    const account = await h.control.createAccount({ transactionCount: 6_000 });
+    await refreshAndSettle(h, account.id, ['transactions']);
+    const list = await all({ account: account.id, limit: 100 });
+    expect(list).toHaveLength(6_000);
+    const b1 = list[4_000]!.transacted_at;
+    const b2 = list[1_500]!.transacted_at;
+    const ranges: { gte?: number; lt?: number }[] = [{ lt: b1 }, { gte: b1, lt: b2 }, { gte: b2 }];
+    const parts = await Promise.all(ranges.map((transacted_at) => all({ account: account.id, limit: 100, transacted_at })));
+    expect(parts.flat().map((t) => t.id).sort()).toEqual(list.map((t) => t.id).sort());
+    expect(parts.map((part) => part.length).reduce((a, b) => a + b)).toBe(6_000);
+    for (const [i, part] of parts.entries()) {
+      const range = ranges[i]!;
+      for (const t of part) {
+        if (range.gte !== undefined) expect(t.transacted_at).toBeGreaterThanOrEqual(range.gte);
+        if (range.lt !== undefined) expect(t.transacted_at).toBeLessThan(range.lt);
+      }
+    }
+    // limit 1 below a point: the newest transaction under it (list order: newest transacted_at first)
+    const below = await txns().list({ account: account.id, limit: 1, transacted_at: { lt: b1 } });
+    expect(below.data[0]!.transacted_at).toBe(list.find((t) => t.transacted_at < b1)!.transacted_at);
+    expect(below.has_more).toBe(true);
+    expect((await txns().list({ account: account.id, limit: 1, transacted_at: { lt: list.at(-1)!.transacted_at } })).data).toEqual([]);
+  });
+
   it('paginates with starting_after / ending_before and rejects bad pagination', async () => {
     const account = await h.control.createAccount({ transactionCount: 12 });
     await refreshAndSettle(h, account.id, ['transactions']);
