@@ -30,6 +30,11 @@ function isRetryable(err: Stripe.errors.StripeError): boolean {
   return err.statusCode === 409 || (err.statusCode ?? 0) >= 500;
 }
 
+/** Whether `err` is a Stripe error worth sending the same request again for (the rule above). */
+export function isRetryableStripeError(err: unknown): boolean {
+  return err instanceof Stripe.errors.StripeError && isRetryable(err);
+}
+
 export function stripeCode(err: unknown): string | undefined {
   return err instanceof Stripe.errors.StripeError ? err.code : undefined;
 }

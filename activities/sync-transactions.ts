@@ -9,7 +9,7 @@ import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
 import { findOldestTransactedAt, splitTransactedAt, type TransactedAtRange } from './first-sync-ranges';
 import { settlingRun, type StoreVerdict } from './settlement';
-import { toActivityFailure } from './stripe-errors';
+import { isRetryableStripeError, toActivityFailure } from './stripe-errors';
 
 export interface SyncTransactionsResult extends UpsertCounts {
   verdict: StoreVerdict;
@@ -34,6 +34,10 @@ interface RangesCursor extends UpsertCounts {
 }
 
 type Transaction = Stripe.FinancialConnections.Transaction;
+
+/** A first sync in ranges retries a retryable list request in place: 5 tries, 0.25 s to 4 s apart (with jitter). */
+const RANGE_REQUEST_ATTEMPTS = 5;
+const RANGE_RETRY_BASE_MS = 250;
 
 export interface SyncTransactionsInput {
   accountId: string;
@@ -137,9 +141,21 @@ export function createSyncTransactions({ stripe, pool, firstSyncRanges = 1 }: Ac
     let pages = resumed?.pages ?? 0;
     const early = await isSettleable(pool, input.accountId, 'transactions', key);
     if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor: null, cursor: refresh.id };
-    const list = (params: Omit<Stripe.FinancialConnections.TransactionListParams, 'account'>) => {
-      pages += 1;
-      return stripe.financialConnections.transactions.list({ account: input.accountId, ...params });
+    // Many requests are in flight at once here, so one failing (a 429, a 5xx after the SDK's own retries) would
+    // throw away every other range's request with it and make each attempt less likely to get anywhere than a
+    // sequential sync's: a retryable failure is retried in place a few times, with backoff, before it fails the
+    // attempt (the activity's retry policy then resumes every range from its heartbeat).
+    const list = async (params: Omit<Stripe.FinancialConnections.TransactionListParams, 'account'>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const page = await stripe.financialConnections.transactions.list({ account: input.accountId, ...params });
+          pages += 1;
+          return page;
+        } catch (err) {
+          if (attempt >= RANGE_REQUEST_ATTEMPTS || !isRetryableStripeError(err)) throw err;
+          await context.sleep(RANGE_RETRY_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random()));
+        }
+      }
     };
     const settle = (held: Transaction[]) =>
       inTransaction(pool, async (client) => {

@@ -52,7 +52,7 @@ test('a first sync in ranges stores exactly the simulator\'s transactions, leave
   expect(await storedCursor(account.id)).toBe(afterSecond.account.transaction_refresh?.id);
 });
 
-test('a page failing mid-sync: the activity is retried, resumes its ranges, and every transaction is stored once', async () => {
+test('list requests failing mid-sync: retried in place, then by the activity, which resumes its ranges; every transaction stored once', async () => {
   const account = await stack.simulator.createAccount({ transactionCount: 3_000, newTransactionsPerRefresh: 5, updatesPerRefresh: 0 });
   await stack.simulator.setLatency([{ route: listRoute, minMs: 150, maxMs: 200 }]);
   const faultsBefore = (await stack.simulator.counters()).apiFaultsInjected;
@@ -63,12 +63,14 @@ test('a page failing mid-sync: the activity is retried, resumes its ranges, and 
       workflowId: refreshWorkflowId('transactions', account.id),
       args: [{ accountId: account.id, feature: 'transactions', trigger: 'request', pollIntervalSeconds: FAST_POLL }],
     });
-    // Past the probes (1 + 2 rounds) and into the ranges' pages: the next list request answers 500.
+    // Past the probes (1 + 2 rounds) and into the ranges' pages: the next 24 list requests answer 429 (which the SDK
+    // does not retry). Each range retries in place 5 times, so with 4 ranges in flight one of them runs out and fails
+    // the attempt; the activity's retry resumes every range from its heartbeat.
     await expect.poll(async () => (await listCalls()) - callsBefore, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(14);
-    await stack.simulator.setApiFaults({ failNext: 1, routes: [listRoute], statuses: [500] });
+    await stack.simulator.setApiFaults({ failNext: 24, routes: [listRoute], statuses: [429] });
     const result = (await handle.result()) as RefreshResult;
     expect(result.outcome).toBe('succeeded');
-    expect((await stack.simulator.counters()).apiFaultsInjected - faultsBefore).toBe(1);
+    expect((await stack.simulator.counters()).apiFaultsInjected - faultsBefore).toBe(24);
     const history = await handle.fetchHistory();
     const failedAttempts = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes && (event.activityTaskStartedEventAttributes.attempt ?? 1) > 1);
     expect(failedAttempts.length).toBeGreaterThanOrEqual(1);
@@ -97,4 +99,26 @@ test('an account that fits in one page is synced by that page alone', async () =
   expect((await listCalls()) - callsBefore).toBe(1);
   const truth = await stack.simulator.groundTruth(account.id);
   expect(await storedCursor(account.id)).toBe(truth.account.transaction_refresh?.id);
+});
+
+test('one rate-limited list request is retried in place: the attempt goes on', async () => {
+  const account = await stack.simulator.createAccount({ transactionCount: 1_200 });
+  const faultsBefore = (await stack.simulator.counters()).apiFaultsInjected;
+  await stack.simulator.setApiFaults({ failNext: 1, routes: [listRoute], statuses: [429] });
+  try {
+    const handle = await stack.client.workflow.start(REFRESH_WORKFLOW_TYPE, {
+      taskQueue: stack.taskQueue,
+      workflowId: refreshWorkflowId('transactions', account.id),
+      args: [{ accountId: account.id, feature: 'transactions', trigger: 'request', pollIntervalSeconds: FAST_POLL }],
+    });
+    const result = (await handle.result()) as RefreshResult;
+    expect(result.outcome).toBe('succeeded');
+    expect((await stack.simulator.counters()).apiFaultsInjected - faultsBefore).toBe(1);
+    const history = await handle.fetchHistory();
+    const sync = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes && event.activityTaskStartedEventAttributes.attempt !== undefined);
+    expect(sync.every((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) === 1)).toBe(true);
+  } finally {
+    await stack.simulator.clearApiFaults();
+  }
+  expect(await storedTransactions(stack, account.id)).toEqual(await truthTransactions(stack, account.id));
 });
