@@ -17,8 +17,9 @@ import { createSyncRunActivities } from './sync-runs';
 import { createSyncTransactions } from './sync-transactions';
 
 /**
- * Activities that call Stripe. They run on their own task queue whose server-side rate limit
- * (maxTaskQueueActivitiesPerSecond) keeps every worker together under Stripe's request limit.
+ * Activities that call Stripe (or may: the stored state and the event's payload usually spare the call). They run on
+ * their own task queue whose server-side limit caps their starts fleet-wide; every request they make is paced by
+ * the Stripe client's request budget, shared by the fleet in Postgres.
  */
 export function createStripeActivities(deps: ActivityDeps) {
   return classifyPostgresErrors({

@@ -8,6 +8,7 @@ import { log } from './measure';
 import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './receiver';
 import type { ProductStack } from './stack';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
+import { measureRefreshThroughputAtDefaults, throughputAtDefaultsMarkdown } from './throughput-defaults';
 
 interface AloneRun {
   value: unknown;
@@ -21,6 +22,7 @@ export interface AlonePlan {
   stripeCalls: StripeCallsPlan;
   ingest: IngestPlan;
   receiver: ReceiverPlan;
+  throughputAtDefaults: number;
 }
 
 type Measurement = (stack: ProductStack, plan: AlonePlan, measured: string) => Promise<AloneRun>;
@@ -30,6 +32,10 @@ const ALONE: Record<string, Measurement> = {
   async stripeCalls(stack, plan, measured) {
     const { result, detail } = await measureStripeCalls(stack, plan.stripeCalls);
     return { value: result, ...stripeCallsMarkdown(result, detail, measured) };
+  },
+  async refreshThroughputAtDefaults(stack, plan, measured) {
+    const result = await measureRefreshThroughputAtDefaults(stack, plan.throughputAtDefaults);
+    return { value: result, ...throughputAtDefaultsMarkdown(result, plan.throughputAtDefaults, measured) };
   },
   async transactionIngest(stack, plan, measured) {
     const { result, detail } = await measureTransactionIngest(stack, plan.ingest);
@@ -55,10 +61,13 @@ export async function runAlone(stack: ProductStack, keys: string[], options: { q
   for (const key of keys) {
     const run = await (ALONE[key] as Measurement)(stack, options.plan, measured);
     results[key] = run.value;
-    const number = /^\| (\d+)\./.exec(run.row)?.[1];
-    // A figure's row may carry a second line (`| 3b. …`): the one left by an earlier run goes, the new one comes with the row.
-    const withoutSub = markdown.split('\n').filter((line) => !line.startsWith(`| ${number}b. `)).join('\n');
-    markdown = replaceLine(replaceLine(withoutSub, new RegExp(`^\\| ${number}\\. `), run.row), new RegExp(`^- ${number}[ :(]`), run.note);
+    const number = /^\| (\d+b?)\./.exec(run.row)?.[1] ?? '';
+    // A figure's row may carry a sub-figure's line (`| 3b. …`): the one left by an earlier run goes, the new one
+    // comes with the row. A sub-figure measured on its own (1b) goes after its figure's line the first time.
+    const withoutSub = run.row.includes('\n') ? markdown.split('\n').filter((line) => !line.startsWith(`| ${number}b. `)).join('\n') : markdown;
+    const main = number.replace(/b$/, '');
+    markdown = replaceOrInsert(withoutSub, new RegExp(`^\\| ${number}\\. `), new RegExp(`^\\| ${main}\\. `), run.row);
+    markdown = replaceOrInsert(markdown, new RegExp(`^- ${number}[ :(]`), new RegExp(`^- ${main}[ :(]`), run.note);
     log(`${key}: ${JSON.stringify(run.value)}`);
   }
   await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
@@ -66,10 +75,16 @@ export async function runAlone(stack: ProductStack, keys: string[], options: { q
   return markdown;
 }
 
-function replaceLine(text: string, start: RegExp, line: string): string {
+/** Replaces the line matching `start`; without one, inserts `line` after the line matching `after`. */
+function replaceOrInsert(text: string, start: RegExp, after: RegExp, line: string): string {
   const lines = text.split('\n');
   const index = lines.findIndex((candidate) => start.test(candidate));
-  if (index < 0) throw new Error(`results.md has no line matching ${start}`);
-  lines[index] = line;
+  if (index >= 0) {
+    lines[index] = line;
+    return lines.join('\n');
+  }
+  const anchor = lines.findIndex((candidate) => after.test(candidate));
+  if (anchor < 0) throw new Error(`results.md has no line matching ${start} or ${after}`);
+  lines.splice(anchor + 1, 0, line);
   return lines.join('\n');
 }

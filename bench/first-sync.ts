@@ -6,17 +6,13 @@
 // the shipped request pacing: a fleet request budget in Postgres at STRIPE_MAX_REQUESTS_PER_SECOND's default (20/s),
 // its own budget row, so the two never share. The simulator answers every transaction list request after
 // `pageLatencyMs`. The time is syncTransactions' from scheduling to completion.
-import { randomBytes } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
-import { FleetRequestBudget } from '../common/node/fleet-request-budget';
-import { createStripeClient } from '../common/node/stripe-client';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import { createWorkers } from '../workers/create-workers';
 import { linkAccounts } from './accounts';
 import { syncActivitySeconds } from './ingest';
 import { log, round } from './measure';
+import { SHIPPED_REQUESTS_PER_SECOND, startPacedWorkers } from './paced-workers';
 import { runRefresh } from './refreshes';
-import { productWorkflowBundle, type ProductStack } from './stack';
+import type { ProductStack } from './stack';
 
 export interface FirstSyncPlan {
   transactions: number;
@@ -39,27 +35,11 @@ export interface FirstSyncDetail extends FirstSyncPlan {
 }
 
 const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
-/** STRIPE_MAX_REQUESTS_PER_SECOND's default (common/node/config.ts). */
-const SHIPPED_REQUESTS_PER_SECOND = 20;
 
 /** One first sync of a new account with `plan.transactions`, on workers listing it in `ranges` ranges. */
 async function timeFirstSync(stack: ProductStack, plan: FirstSyncPlan, ranges: number): Promise<{ seconds: number; listCalls: number }> {
-  if (!stack.nativeConnection) throw new Error('the first-sync figure needs in-process workers');
-  const taskQueue = `${stack.taskQueue}-first-sync-${ranges}`;
-  const stripe = createStripeClient({
-    secretKey: 'sk_test_simulator',
-    apiBase: stack.simulator.url,
-    requestBudget: new FleetRequestBudget(stack.pool, `bench-first-sync-${randomBytes(4).toString('hex')}`, SHIPPED_REQUESTS_PER_SECOND),
-  });
-  const workers: Worker[] = await createWorkers({
-    connection: stack.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { stripe, pool: stack.pool, firstSyncRanges: ranges },
-    stripeRequestsPerSecond: SHIPPED_REQUESTS_PER_SECOND,
-    workflowBundle: { code: await productWorkflowBundle() },
-  });
-  const running = Promise.all(workers.map((worker) => worker.run()));
+  const workers = await startPacedWorkers(stack, { name: `first-sync-${ranges}`, requestsPerSecond: SHIPPED_REQUESTS_PER_SECOND, firstSyncRanges: ranges });
+  const { taskQueue } = workers;
   try {
     const [accountId] = await linkAccounts(stack, 1, { transactionCount: plan.transactions, newTransactionsPerRefresh: 0, updatesPerRefresh: 0, voidEvery: 0 });
     if (!accountId) throw new Error('no account');
@@ -79,8 +59,7 @@ async function timeFirstSync(stack: ProductStack, plan: FirstSyncPlan, ranges: n
     log(`first sync: ${plan.transactions} rows in ${ranges} range(s): ${seconds.toFixed(1)} s in syncTransactions, ${listCalls} list calls`);
     return { seconds, listCalls };
   } finally {
-    for (const worker of workers) worker.shutdown();
-    await running;
+    await workers.stop();
   }
 }
 

@@ -23,6 +23,7 @@ import { describeMachine, writeResults, type Results } from './report';
 import { quietTemporalRuntime, startProduct, startServers } from './stack';
 import { measureStripeCalls } from './stripe-calls';
 import { measureRefreshThroughput } from './throughput';
+import { measureRefreshThroughputAtDefaults } from './throughput-defaults';
 
 const quick = process.argv.includes('--quick');
 const withCluster = process.argv.includes('--cluster');
@@ -34,6 +35,7 @@ const plan = quick
   ? {
       throughput: 50,
       throughputRounds: 2,
+      throughputAtDefaults: 50,
       latency: 50,
       ingest: { writeRows: 10_000, syncAccounts: 1, transactionsPerAccount: 1_000, pageLatencyMs: 50, firstSync: { transactions: 5_000, pageLatencyMs: 200, ranges: 8 } },
       changeFeedRows: 2_000,
@@ -44,6 +46,7 @@ const plan = quick
   : {
       throughput: 500,
       throughputRounds: 3,
+      throughputAtDefaults: 300,
       latency: 200,
       ingest: { writeRows: 100_000, syncAccounts: 4, transactionsPerAccount: 5_000, pageLatencyMs: 50, firstSync: { transactions: 100_000, pageLatencyMs: 200, ranges: 8 } },
       changeFeedRows: 10_000,
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     }
     const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
     const refreshThroughput = await measureRefreshThroughput(stack, `${taskQueue}-floor`, plan.throughput, plan.throughputRounds);
+    const refreshThroughputAtDefaults = await measureRefreshThroughputAtDefaults(stack, plan.throughputAtDefaults);
     const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
     const ingest = await measureTransactionIngest(stack, plan.ingest);
     const stripeCalls = await measureStripeCalls(stack, plan.stripeCalls);
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
     const results: Results = {
       machine,
       refreshThroughput,
+      refreshThroughputAtDefaults,
       webhookLatency,
       transactionIngest: ingest.result,
       stripeCalls: stripeCalls.result,
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
       {
         throughputCount: plan.throughput,
         throughputRounds: plan.throughputRounds,
+        throughputAtDefaults: plan.throughputAtDefaults,
         latencySamples: plan.latency,
         ingest: ingest.detail,
         fanout: fanout.detail,

@@ -12,6 +12,7 @@ import type { LatencyResult } from './latency';
 import { receiverMarkdown, type ReceiverDetail, type ReceiverResult } from './receiver';
 import { stripeCallsMarkdown, type StripeCallsDetail, type StripeCallsResult } from './stripe-calls';
 import type { ThroughputResult } from './throughput';
+import { throughputAtDefaultsMarkdown, type ThroughputAtDefaultsResult } from './throughput-defaults';
 
 export interface Machine {
   mode: 'full' | 'quick';
@@ -32,6 +33,7 @@ export interface Machine {
 export interface Results {
   machine: Machine;
   refreshThroughput: ThroughputResult;
+  refreshThroughputAtDefaults: ThroughputAtDefaultsResult;
   webhookLatency: LatencyResult;
   transactionIngest: IngestResult;
   stripeCalls: StripeCallsResult;
@@ -46,6 +48,7 @@ export interface Results {
 export interface Details {
   throughputCount: number;
   throughputRounds: number;
+  throughputAtDefaults: number;
   latencySamples: number;
   ingest: IngestDetail;
   fanout: FanoutDetail;
@@ -76,6 +79,7 @@ export function toMarkdown(results: Results, details: Details): string {
   const n = (value: number): string => value.toLocaleString('en-US');
   const calls = stripeCallsMarkdown(s, details.stripeCalls, 'same run');
   const ingest = ingestMarkdown(i, details.ingest, 'same run');
+  const atDefaults = throughputAtDefaultsMarkdown(results.refreshThroughputAtDefaults, details.throughputAtDefaults, 'same run');
   const receiver = receiverMarkdown(w, details.receiver, 'same run');
   const lines = [
     `Measured ${m.date.slice(0, 10)} (${m.mode} run) on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, Postgres ${m.postgres}, ${m.temporalCli}; load average ${m.loadAverageAtStart} at the start.`,
@@ -83,6 +87,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '| figure | measured | floor / baseline | ratio |',
     '| --- | --- | --- | --- |',
     `| 1. refresh throughput, ${details.throughputRounds} × ${n(details.throughputCount)} balance refreshes at once | ${t.perSec} refreshes/s | ${t.floorPerSec}/s no-op workflows of the same shape | ${t.ratio} |`,
+    atDefaults.row,
     `| 2. webhook → commit latency, ${details.latencySamples} refreshes, 50 in flight | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | | |`,
     ingest.row,
     calls.row,
@@ -92,6 +97,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '',
     'Notes:',
     '- 1: the floor is `bench/floor-workflow.ts` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator, 0 ms refreshes), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.',
+    atDefaults.note,
     '- 2: from `stripe_events.received_at` of the refreshed_balance event to `fc_refreshes.updated_at` of the succeeded row; both Postgres timestamps.',
     ingest.note,
     calls.note,

@@ -19,6 +19,9 @@ export interface WorkerSetup {
   identity?: string;
 }
 
+/** Activity starts on the Stripe queue allowed per Stripe request per second (see the Stripe worker below). */
+export const STRIPE_QUEUE_STARTS_PER_REQUEST = 3;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** For bundling ahead of time (tests, benchmarks): webpack's progress stays quiet, its warnings and errors do not. */
@@ -33,7 +36,8 @@ export const quietBundlerLogger = {
 
 /**
  * Two workers per process: one runs workflows and their Postgres bookkeeping; the other runs the Stripe
- * activities on a separate queue so `maxTaskQueueActivitiesPerSecond` rate-limits Stripe calls fleet-wide.
+ * activities on a separate queue, whose starts `maxTaskQueueActivitiesPerSecond` caps fleet-wide (the request budget
+ * in Postgres paces the Stripe requests themselves).
  */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const common = { connection: setup.connection, namespace: setup.namespace, ...(setup.identity ? { identity: setup.identity } : {}) };
@@ -47,7 +51,11 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     ...common,
     taskQueue: stripeTaskQueue(setup.taskQueue),
     activities: createStripeActivities(setup.deps),
-    maxTaskQueueActivitiesPerSecond: setup.stripeRequestsPerSecond,
+    // Every Stripe request is paced by the request budget (deps.stripe); this server-side cap on activity starts only
+    // keeps a surge from parking more activities than the budget can serve. A refresh on the ordinary path starts
+    // three activities here (state, initiate, store) for one request, so a cap of one start per request would hold
+    // refreshes to a third of the rate Stripe allows (figure 1b).
+    maxTaskQueueActivitiesPerSecond: setup.stripeRequestsPerSecond * STRIPE_QUEUE_STARTS_PER_REQUEST,
     // Cancellation reaches an activity only in a heartbeat's answer: paging activities heartbeat every page, and a
     // short throttle lets a cancelled refresh stop paging Stripe within seconds instead of up to a minute.
     maxHeartbeatThrottleInterval: '2 seconds',

@@ -10,7 +10,7 @@ import { waitUntil, type RequestBudget } from './request-budget';
  * that jitter up to 200 ms cannot put more than `limit` arrivals into any one-second window at Stripe; the price
  * is ~17% of the nominal rate.
  */
-const SPACING_WINDOW_MS = 1200;
+export const SPACING_WINDOW_MS = 1200;
 /**
  * A process that wakes this much after its start (a busy event loop) would send late, close to the next request:
  * it lets the start go and reserves another, so lateness from this side stays well within the spacing's margin.
