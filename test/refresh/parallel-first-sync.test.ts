@@ -28,6 +28,14 @@ async function storedCursor(accountId: string): Promise<string | undefined> {
   return rows[0]?.transaction_refresh_id;
 }
 
+/** Every transaction stored as the simulator has it, and the cursor at its newest refresh; that refresh's id. */
+async function expectSyncedToTruth(accountId: string): Promise<string | undefined> {
+  expect(await storedTransactions(stack, accountId)).toEqual(await truthTransactions(stack, accountId));
+  const truth = await stack.simulator.groundTruth(accountId);
+  expect(await storedCursor(accountId)).toBe(truth.account.transaction_refresh?.id);
+  return truth.account.transaction_refresh?.id;
+}
+
 test('a first sync in ranges stores exactly the simulator\'s transactions, leaves the cursor at the refresh, and the next sync adds only new ones', async () => {
   const account = await stack.simulator.createAccount({ transactionCount: 1_500, newTransactionsPerRefresh: 25, updatesPerRefresh: 10 });
   const callsBefore = await listCalls();
@@ -37,19 +45,14 @@ test('a first sync in ranges stores exactly the simulator\'s transactions, leave
   expect(first.stored.transactionsUpdated).toBe(0);
   // Listed in ranges: the probes and each range's own last page come on top of the 15 pages one sequential list takes.
   expect((await listCalls()) - callsBefore).toBeGreaterThan(15 + RANGES);
-  expect(await storedTransactions(stack, account.id)).toEqual(await truthTransactions(stack, account.id));
-  const afterFirst = await stack.simulator.groundTruth(account.id);
-  expect(await storedCursor(account.id)).toBe(afterFirst.account.transaction_refresh?.id);
+  const firstRefresh = await expectSyncedToTruth(account.id);
 
   const second = await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions');
   expect(second.outcome).toBe('succeeded');
   expect(second.stored.transactionsAdded).toBe(25);
   expect(second.stored.transactionsUpdated).toBeGreaterThan(0); // the history's pending ones settled
   expect(second.stored.transactionsUnchanged).toBe(0);
-  expect(await storedTransactions(stack, account.id)).toEqual(await truthTransactions(stack, account.id));
-  const afterSecond = await stack.simulator.groundTruth(account.id);
-  expect(afterSecond.account.transaction_refresh?.id).not.toBe(afterFirst.account.transaction_refresh?.id);
-  expect(await storedCursor(account.id)).toBe(afterSecond.account.transaction_refresh?.id);
+  expect(await expectSyncedToTruth(account.id)).not.toBe(firstRefresh);
 });
 
 test('list requests failing mid-sync: retried in place, then by the activity, which resumes its ranges; every transaction stored once', async () => {
@@ -80,14 +83,12 @@ test('list requests failing mid-sync: retried in place, then by the activity, wh
   }
   const { rows } = await stack.pool.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct_ids FROM fc_transactions WHERE account_id = $1', [account.id]);
   expect(rows[0]).toEqual({ n: 3_000, distinct_ids: 3_000 });
-  expect(await storedTransactions(stack, account.id)).toEqual(await truthTransactions(stack, account.id));
-  const truth = await stack.simulator.groundTruth(account.id);
-  expect(await storedCursor(account.id)).toBe(truth.account.transaction_refresh?.id);
+  await expectSyncedToTruth(account.id);
 
   const next = await runRefresh(stack.client, stack.taskQueue, account.id, 'transactions');
   expect(next.outcome).toBe('succeeded');
   expect(next.stored.transactionsAdded).toBe(5);
-  expect(await storedTransactions(stack, account.id)).toEqual(await truthTransactions(stack, account.id));
+  await expectSyncedToTruth(account.id);
 });
 
 test('an account that fits in one page is synced by that page alone', async () => {
@@ -97,8 +98,7 @@ test('an account that fits in one page is synced by that page alone', async () =
   expect(result.outcome).toBe('succeeded');
   expect(result.stored.transactionsAdded).toBe(60);
   expect((await listCalls()) - callsBefore).toBe(1);
-  const truth = await stack.simulator.groundTruth(account.id);
-  expect(await storedCursor(account.id)).toBe(truth.account.transaction_refresh?.id);
+  await expectSyncedToTruth(account.id);
 });
 
 test('one rate-limited list request is retried in place: the attempt goes on', async () => {
