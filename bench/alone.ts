@@ -6,7 +6,8 @@ import { loadavg } from 'node:os';
 import { ingestMarkdown, measureTransactionIngest, type IngestPlan } from './ingest';
 import { log } from './measure';
 import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './receiver';
-import type { ProductStack } from './stack';
+import type { ProductStack, Servers } from './stack';
+import { fanoutMarkdown, measureDailyFanout, type FanoutOptions } from './fanout';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
 import { measureRefreshThroughputAtDefaults, throughputAtDefaultsMarkdown } from './throughput-defaults';
 
@@ -23,9 +24,11 @@ export interface AlonePlan {
   ingest: IngestPlan;
   receiver: ReceiverPlan;
   throughputAtDefaults: number;
+  fanout: number;
+  fanoutOptions: FanoutOptions;
 }
 
-type Measurement = (stack: ProductStack, plan: AlonePlan, measured: string) => Promise<AloneRun>;
+type Measurement = (stack: ProductStack, plan: AlonePlan, measured: string, servers: Servers) => Promise<AloneRun>;
 
 /** The measurements that can run alone, by their results.json key. */
 const ALONE: Record<string, Measurement> = {
@@ -36,6 +39,10 @@ const ALONE: Record<string, Measurement> = {
   async refreshThroughputAtDefaults(stack, plan, measured) {
     const result = await measureRefreshThroughputAtDefaults(stack, plan.throughputAtDefaults);
     return { value: result, ...throughputAtDefaultsMarkdown(result, plan.throughputAtDefaults, measured) };
+  },
+  async fanout(_stack, plan, measured, servers) {
+    const { result, detail } = await measureDailyFanout(servers, plan.fanout, undefined, plan.fanoutOptions);
+    return { value: result, ...fanoutMarkdown(result, detail, measured) };
   },
   async transactionIngest(stack, plan, measured) {
     const { result, detail } = await measureTransactionIngest(stack, plan.ingest);
@@ -54,12 +61,12 @@ export function aloneKeys(only: string): string[] {
   return keys;
 }
 
-export async function runAlone(stack: ProductStack, keys: string[], options: { quick: boolean; plan: AlonePlan; json: string; markdown: string }): Promise<string> {
+export async function runAlone(stack: ProductStack, servers: Servers, keys: string[], options: { quick: boolean; plan: AlonePlan; json: string; markdown: string }): Promise<string> {
   const results = JSON.parse(await readFile(options.json, 'utf8')) as Record<string, unknown>;
   let markdown = await readFile(options.markdown, 'utf8');
   const measured = `measured alone ${new Date().toISOString().slice(0, 10)}, ${options.quick ? 'quick' : 'full'} plan, load average ${(loadavg()[0] ?? 0).toFixed(1)} at its start`;
   for (const key of keys) {
-    const run = await (ALONE[key] as Measurement)(stack, options.plan, measured);
+    const run = await (ALONE[key] as Measurement)(stack, options.plan, measured, servers);
     results[key] = run.value;
     const number = /^\| (\d+b?)\./.exec(run.row)?.[1] ?? '';
     // A figure's row may carry a sub-figure's line (`| 3b. …`): the one left by an earlier run goes, the new one

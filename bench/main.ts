@@ -29,6 +29,8 @@ const quick = process.argv.includes('--quick');
 const withCluster = process.argv.includes('--cluster');
 const clusterScale = quick ? { throughput: 30, throughputRounds: 1, latency: 30, fanout: 100 } : { throughput: 100, throughputRounds: 2, latency: 100, fanout: 1_000 };
 const resultFile = (suffix: string, ext: string): string => fileURLToPath(new URL(`./results${suffix}.${ext}`, import.meta.url));
+// Figure 5 at the shipped Stripe request rate, half the accounts subscribed to transactions (issue 13, target 6).
+const FANOUT_OPTIONS = { requestsPerSecond: 20, subscribedShare: 0.5 };
 const onlyIndex = process.argv.indexOf('--only');
 const onlyArgument = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '') : undefined;
 const plan = quick
@@ -41,6 +43,7 @@ const plan = quick
       changeFeedRows: 2_000,
       stripeCalls: { accounts: 5, rounds: 2, lostWebhookAccounts: 2 },
       fanout: 200,
+      fanoutOptions: FANOUT_OPTIONS,
       receiver: { firstDeliveries: 400, rounds: 2, duplicateSeconds: 3 },
     }
   : {
@@ -52,6 +55,7 @@ const plan = quick
       changeFeedRows: 10_000,
       stripeCalls: { accounts: 100, rounds: 5, lostWebhookAccounts: 20 },
       fanout: 10_000,
+      fanoutOptions: FANOUT_OPTIONS,
       receiver: { firstDeliveries: 4_000, rounds: 2, duplicateSeconds: 10 },
     };
 const CHANGE_FEED_ROUNDS = 5;
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   const files = { json: resultFile(suffix, 'json'), markdown: resultFile(suffix, 'md') };
   try {
     if (onlyArgument !== undefined) {
-      process.stdout.write(await runAlone(stack, aloneKeys(onlyArgument), { quick, plan, ...files }));
+      process.stdout.write(await runAlone(stack, servers, aloneKeys(onlyArgument), { quick, plan, ...files }));
       return;
     }
     const machine = await describeMachine(quick ? 'quick' : 'full', stack.pool, findTemporalCli());
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
     const webhookLatency = await measureWebhookToCommit(stack, plan.latency);
     const ingest = await measureTransactionIngest(stack, plan.ingest);
     const stripeCalls = await measureStripeCalls(stack, plan.stripeCalls);
-    const fanout = await measureDailyFanout(servers, plan.fanout);
+    const fanout = await measureDailyFanout(servers, plan.fanout, undefined, plan.fanoutOptions);
     const receiver = await measureWebhookReceiver(stack, plan.receiver);
     const changeFeed = await measureChangeFeed(stack.pool, plan.changeFeedRows, CHANGE_FEED_ROUNDS);
     const results: Results = {

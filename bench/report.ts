@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { ChangeFeedResult } from './change-feed';
 import type { ClusterComparison } from './cluster-compare';
 import { clusterMarkdown } from './cluster-report';
-import type { FanoutDetail, FanoutResult } from './fanout';
+import { fanoutMarkdown, type FanoutDetail, type FanoutResult } from './fanout';
 import { ingestMarkdown, type IngestDetail, type IngestResult } from './ingest';
 import type { LatencyResult } from './latency';
 import { receiverMarkdown, type ReceiverDetail, type ReceiverResult } from './receiver';
@@ -79,6 +79,7 @@ export function toMarkdown(results: Results, details: Details): string {
   const n = (value: number): string => value.toLocaleString('en-US');
   const calls = stripeCallsMarkdown(s, details.stripeCalls, 'same run');
   const ingest = ingestMarkdown(i, details.ingest, 'same run');
+  const fan = fanoutMarkdown(f, details.fanout, 'same run');
   const atDefaults = throughputAtDefaultsMarkdown(results.refreshThroughputAtDefaults, details.throughputAtDefaults, 'same run');
   const receiver = receiverMarkdown(w, details.receiver, 'same run');
   const lines = [
@@ -91,7 +92,7 @@ export function toMarkdown(results: Results, details: Details): string {
     `| 2. webhook → commit latency, ${details.latencySamples} refreshes, 50 in flight | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | | |`,
     ingest.row,
     calls.row,
-    `| 5. daily fan-out, ${n(f.accounts)} accounts | ${f.wallSec} s wall (${n(Math.round(f.accounts / f.wallSec))} accounts/s) | largest history ${n(f.maxHistoryEvents)} events; worker peak RSS ${n(f.peakRssMb)} MB (${n(details.fanout.rssBeforeMb)} MB idle) | |`,
+    fan.row,
     receiver.row,
     `| 7. change feed, ${n(details.changeFeedRows)} transactions added then posted | +${Math.round(c.writeOverheadRatio * 100)}% on the transaction upserts; ${n(c.syncRowsPerSec)} changes/s read by ChangeFeed.sync | the same upserts with the change triggers disabled | ${c.writeOverheadRatio} |`,
     '',
@@ -101,7 +102,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '- 2: from `stripe_events.received_at` of the refreshed_balance event to `fc_refreshes.updated_at` of the succeeded row; both Postgres timestamps.',
     ingest.note,
     calls.note,
-    `- 5: the schedule's dailySyncWorkflow triggered now; the largest history is ${details.fanout.largestHistory}. The worker is its own \`npm run worker\` process (both workers, Stripe rate limit 1,000/s); peak RSS is its VmHWM.`,
+    fan.note,
     receiver.note,
     '- 7: pages of 100 upserted as syncTransactions writes them (the same statement on the same rows) into fc_transactions and into a trigger-less copy of it on its own search_path, pages interleaved and each timed alone (fresh ids each round, a warm-up round not counted, the median of the rounds); the overhead is the extra Postgres time only (the sync activity also waits on Stripe pages). Reading drains every change, 1,000 per call.',
   ];
