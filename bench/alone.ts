@@ -9,6 +9,7 @@ import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './r
 import type { ProductStack, Servers } from './stack';
 import { fanoutMarkdown, measureDailyFanout, type FanoutOptions } from './fanout';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
+import { measureRefreshThroughput, throughputMarkdown } from './throughput';
 import { measureRefreshThroughputAtDefaults, throughputAtDefaultsMarkdown } from './throughput-defaults';
 
 interface AloneRun {
@@ -23,6 +24,8 @@ export interface AlonePlan {
   stripeCalls: StripeCallsPlan;
   ingest: IngestPlan;
   receiver: ReceiverPlan;
+  throughput: number;
+  throughputRounds: number;
   throughputAtDefaults: number;
   fanout: number;
   fanoutOptions: FanoutOptions;
@@ -35,6 +38,11 @@ const ALONE: Record<string, Measurement> = {
   async stripeCalls(stack, plan, measured) {
     const { result, detail } = await measureStripeCalls(stack, plan.stripeCalls);
     return { value: result, ...stripeCallsMarkdown(result, detail, measured) };
+  },
+  async refreshThroughput(stack, plan, measured) {
+    // bench/main.ts starts the floor's workers on `<task queue>-floor` before any measurement.
+    const result = await measureRefreshThroughput(stack, `${stack.taskQueue}-floor`, plan.throughput, plan.throughputRounds);
+    return { value: result, ...throughputMarkdown(result, plan, measured) };
   },
   async refreshThroughputAtDefaults(stack, plan, measured) {
     const result = await measureRefreshThroughputAtDefaults(stack, plan.throughputAtDefaults);

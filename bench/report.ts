@@ -11,7 +11,7 @@ import { ingestMarkdown, type IngestDetail, type IngestResult } from './ingest';
 import type { LatencyResult } from './latency';
 import { receiverMarkdown, type ReceiverDetail, type ReceiverResult } from './receiver';
 import { stripeCallsMarkdown, type StripeCallsDetail, type StripeCallsResult } from './stripe-calls';
-import type { ThroughputResult } from './throughput';
+import { throughputMarkdown, type ThroughputResult } from './throughput';
 import { throughputAtDefaultsMarkdown, type ThroughputAtDefaultsResult } from './throughput-defaults';
 
 export interface Machine {
@@ -80,6 +80,7 @@ export function toMarkdown(results: Results, details: Details): string {
   const calls = stripeCallsMarkdown(s, details.stripeCalls, 'same run');
   const ingest = ingestMarkdown(i, details.ingest, 'same run');
   const fan = fanoutMarkdown(f, details.fanout, 'same run');
+  const throughput = throughputMarkdown(t, { throughput: details.throughputCount, throughputRounds: details.throughputRounds }, 'same run');
   const atDefaults = throughputAtDefaultsMarkdown(results.refreshThroughputAtDefaults, details.throughputAtDefaults, 'same run');
   const receiver = receiverMarkdown(w, details.receiver, 'same run');
   const lines = [
@@ -87,7 +88,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '',
     '| figure | measured | floor / baseline | ratio |',
     '| --- | --- | --- | --- |',
-    `| 1. refresh throughput, ${details.throughputRounds} × ${n(details.throughputCount)} balance refreshes at once | ${t.perSec} refreshes/s | ${t.floorPerSec}/s no-op workflows of the same shape | ${t.ratio} |`,
+    throughput.row,
     atDefaults.row,
     `| 2. webhook → commit latency, ${details.latencySamples} refreshes, 50 in flight | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | | |`,
     ingest.row,
@@ -97,7 +98,7 @@ export function toMarkdown(results: Results, details: Details): string {
     `| 7. change feed, ${n(details.changeFeedRows)} transactions added then posted | +${Math.round(c.writeOverheadRatio * 100)}% on the transaction upserts; ${n(c.syncRowsPerSec)} changes/s read by ChangeFeed.sync | the same upserts with the change triggers disabled | ${c.writeOverheadRatio} |`,
     '',
     'Notes:',
-    '- 1: the floor is `bench/floor-workflow.ts` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator, 0 ms refreshes), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.',
+    throughput.note,
     atDefaults.note,
     '- 2: from `stripe_events.received_at` of the refreshed_balance event to `fc_refreshes.updated_at` of the succeeded row; both Postgres timestamps.',
     ingest.note,

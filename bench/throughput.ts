@@ -44,3 +44,11 @@ export async function measureRefreshThroughput(stack: ProductStack, floorTaskQue
   const floorPerSec = (count * rounds) / floorSeconds;
   return { perSec: round(perSec), floorPerSec: round(floorPerSec), ratio: round(perSec / floorPerSec, 2) };
 }
+
+/** Figure 1's row and note in results.md. */
+export function throughputMarkdown(t: ThroughputResult, plan: { throughput: number; throughputRounds: number }, measured: string): { row: string; note: string } {
+  return {
+    row: `| 1. refresh throughput, ${plan.throughputRounds} × ${plan.throughput.toLocaleString('en-US')} balance refreshes at once | ${t.perSec} refreshes/s | ${t.floorPerSec}/s no-op workflows of the same shape | ${t.ratio} |`,
+    note: `- 1 (${measured}): the floor is \`bench/floor-workflow.ts\` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator, 0 ms refreshes, Stripe's rate limits lifted; see 1b), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.`,
+  };
+}
