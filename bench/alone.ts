@@ -9,6 +9,7 @@ import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './r
 import type { ProductStack, Servers } from './stack';
 import { fanoutMarkdown, measureDailyFanout, type FanoutOptions } from './fanout';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
+import { latencyMarkdown, measureWebhookToCommit } from './latency';
 import { measureRefreshThroughput, throughputMarkdown } from './throughput';
 import { measureRefreshThroughputAtDefaults, throughputAtDefaultsMarkdown } from './throughput-defaults';
 
@@ -26,6 +27,7 @@ export interface AlonePlan {
   receiver: ReceiverPlan;
   throughput: number;
   throughputRounds: number;
+  latency: number;
   throughputAtDefaults: number;
   fanout: number;
   fanoutOptions: FanoutOptions;
@@ -43,6 +45,10 @@ const ALONE: Record<string, Measurement> = {
     // bench/main.ts starts the floor's workers on `<task queue>-floor` before any measurement.
     const result = await measureRefreshThroughput(stack, `${stack.taskQueue}-floor`, plan.throughput, plan.throughputRounds);
     return { value: result, ...throughputMarkdown(result, plan, measured) };
+  },
+  async webhookLatency(stack, plan, measured) {
+    const result = await measureWebhookToCommit(stack, plan.latency);
+    return { value: result, ...latencyMarkdown(result, plan.latency, measured) };
   },
   async refreshThroughputAtDefaults(stack, plan, measured) {
     const result = await measureRefreshThroughputAtDefaults(stack, plan.throughputAtDefaults);

@@ -8,7 +8,7 @@ import type { ClusterComparison } from './cluster-compare';
 import { clusterMarkdown } from './cluster-report';
 import { fanoutMarkdown, type FanoutDetail, type FanoutResult } from './fanout';
 import { ingestMarkdown, type IngestDetail, type IngestResult } from './ingest';
-import type { LatencyResult } from './latency';
+import { latencyMarkdown, type LatencyResult } from './latency';
 import { receiverMarkdown, type ReceiverDetail, type ReceiverResult } from './receiver';
 import { stripeCallsMarkdown, type StripeCallsDetail, type StripeCallsResult } from './stripe-calls';
 import { throughputMarkdown, type ThroughputResult } from './throughput';
@@ -80,6 +80,7 @@ export function toMarkdown(results: Results, details: Details): string {
   const calls = stripeCallsMarkdown(s, details.stripeCalls, 'same run');
   const ingest = ingestMarkdown(i, details.ingest, 'same run');
   const fan = fanoutMarkdown(f, details.fanout, 'same run');
+  const latency = latencyMarkdown(l, details.latencySamples, 'same run');
   const throughput = throughputMarkdown(t, { throughput: details.throughputCount, throughputRounds: details.throughputRounds }, 'same run');
   const atDefaults = throughputAtDefaultsMarkdown(results.refreshThroughputAtDefaults, details.throughputAtDefaults, 'same run');
   const receiver = receiverMarkdown(w, details.receiver, 'same run');
@@ -90,7 +91,7 @@ export function toMarkdown(results: Results, details: Details): string {
     '| --- | --- | --- | --- |',
     throughput.row,
     atDefaults.row,
-    `| 2. webhook → commit latency, ${details.latencySamples} refreshes, 50 in flight | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | | |`,
+    latency.row,
     ingest.row,
     calls.row,
     fan.row,
@@ -100,7 +101,7 @@ export function toMarkdown(results: Results, details: Details): string {
     'Notes:',
     throughput.note,
     atDefaults.note,
-    '- 2: from `stripe_events.received_at` of the refreshed_balance event to `fc_refreshes.updated_at` of the succeeded row; both Postgres timestamps.',
+    latency.note,
     ingest.note,
     calls.note,
     fan.note,
