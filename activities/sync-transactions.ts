@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { FailureType } from '../common/failure-types';
 import { inTransaction } from '../db/pool';
 import { getStoredAccountSnapshot } from '../db/queries/accounts';
-import { isSettleable, settleFeatureRefresh } from '../db/queries/feature-state';
+import { isSettleable, settleFeatureRefresh, type RefreshKey } from '../db/queries/feature-state';
 import { advanceTransactionCursor, clearTransactionCursor, getTransactionCursor, upsertTransactions, type UpsertCounts } from '../db/queries/transactions';
 import { stopIfCancelled } from './cancellation';
 import type { ActivityDeps } from './deps';
@@ -59,15 +59,16 @@ export function createSyncTransactions({ stripe, pool, firstSyncRanges = 1 }: Ac
   return async function syncTransactions(input: SyncTransactionsInput): Promise<SyncTransactionsResult> {
     const context = Context.current();
     const settledBy = settlingRun();
-    const resumed = context.info.heartbeatDetails as PageCursor | RangesCursor | undefined;
-    if (resumed && 'ranges' in resumed) return syncFirstInRanges(input, resumed);
+    const heartbeat = context.info.heartbeatDetails as PageCursor | RangesCursor | undefined;
+    const resumedRanges = heartbeat && 'ranges' in heartbeat ? heartbeat : undefined;
+    const resumed = resumedRanges ? undefined : (heartbeat as PageCursor | undefined);
     const refresh = { id: input.throughRefreshId, lastAttemptedAt: input.refreshAttemptedAt ?? (await attemptedAtOf(input.accountId, input.throughRefreshId)) };
     const key = { lastAttemptedAt: refresh.lastAttemptedAt, refreshId: refresh.id, settledBy };
-    const fromCursor = resumed ? resumed.fromCursor : await getTransactionCursor(pool, input.accountId);
-    const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
-    if (!resumed && !fromCursor && firstSyncRanges > 1) return syncFirstInRanges(input, undefined);
+    const fromCursor = resumedRanges ? null : resumed ? resumed.fromCursor : await getTransactionCursor(pool, input.accountId);
+    const totals: UpsertCounts = { added: heartbeat?.added ?? 0, updated: heartbeat?.updated ?? 0, unchanged: heartbeat?.unchanged ?? 0 };
     const early = await isSettleable(pool, input.accountId, 'transactions', key);
     if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor, cursor: refresh.id };
+    if (resumedRanges || (!resumed && !fromCursor && firstSyncRanges > 1)) return syncFirstInRanges(input, { refresh, key, totals }, resumedRanges);
     let startingAfter = resumed?.startingAfter;
     let pages = resumed?.pages ?? 0;
     let verdict: StoreVerdict = 'applied';
@@ -102,9 +103,7 @@ export function createSyncTransactions({ stripe, pool, firstSyncRanges = 1 }: Ac
               return stored;
             })
           : await upsertTransactions(pool, page.data);
-        totals.added += counts.added;
-        totals.updated += counts.updated;
-        totals.unchanged += counts.unchanged;
+        addCounts(totals, counts);
         if (isLastPage) break;
         startingAfter = last.id;
         context.heartbeat({ fromCursor, startingAfter, pages, ...totals } satisfies PageCursor);
@@ -133,14 +132,14 @@ export function createSyncTransactions({ stripe, pool, firstSyncRanges = 1 }: Ac
    * Transactions created during the sync belong to a later refresh, which `transaction_refresh[after]` = this cursor
    * lists next time. Cancellation stops every range between pages, before the settling transaction.
    */
-  async function syncFirstInRanges(input: SyncTransactionsInput, resumed: RangesCursor | undefined): Promise<SyncTransactionsResult> {
+  async function syncFirstInRanges(
+    input: SyncTransactionsInput,
+    // Computed once by syncTransactions: the refresh synced through, the key it is settled under, counts so far.
+    { refresh, key, totals }: { refresh: { id: string; lastAttemptedAt: number }; key: RefreshKey & { settledBy: string }; totals: UpsertCounts },
+    resumed: RangesCursor | undefined,
+  ): Promise<SyncTransactionsResult> {
     const context = Context.current();
-    const refresh = { id: input.throughRefreshId, lastAttemptedAt: input.refreshAttemptedAt ?? (await attemptedAtOf(input.accountId, input.throughRefreshId)) };
-    const key = { lastAttemptedAt: refresh.lastAttemptedAt, refreshId: refresh.id, settledBy: settlingRun() };
-    const totals: UpsertCounts = { added: resumed?.added ?? 0, updated: resumed?.updated ?? 0, unchanged: resumed?.unchanged ?? 0 };
     let pages = resumed?.pages ?? 0;
-    const early = await isSettleable(pool, input.accountId, 'transactions', key);
-    if (early !== 'applied') return { verdict: early, ...totals, pages: 0, fromCursor: null, cursor: refresh.id };
     // Many requests are in flight at once here, so one failing (a 429, a 5xx after the SDK's own retries) would
     // throw away every other range's request with it and make each attempt less likely to get anywhere than a
     // sequential sync's: a retryable failure is retried in place a few times, with backoff, before it fails the

@@ -3,13 +3,13 @@
 // every other figure stays as the last full run left it.
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { fanoutMarkdown, measureDailyFanout, type FanoutOptions } from './fanout';
 import { ingestMarkdown, measureTransactionIngest, type IngestPlan } from './ingest';
+import { latencyMarkdown, measureWebhookToCommit } from './latency';
 import { log } from './measure';
 import { measureWebhookReceiver, receiverMarkdown, type ReceiverPlan } from './receiver';
 import type { ProductStack, Servers } from './stack';
-import { fanoutMarkdown, measureDailyFanout, type FanoutOptions } from './fanout';
 import { measureStripeCalls, stripeCallsMarkdown, type StripeCallsPlan } from './stripe-calls';
-import { latencyMarkdown, measureWebhookToCommit } from './latency';
 import { measureRefreshThroughput, throughputMarkdown } from './throughput';
 import { measureRefreshThroughputAtDefaults, throughputAtDefaultsMarkdown } from './throughput-defaults';
 

@@ -8,7 +8,7 @@
 // `pageLatencyMs`. The time is syncTransactions' from scheduling to completion.
 import { refreshWorkflowId } from '../common/workflow-ids';
 import { linkAccounts } from './accounts';
-import { syncActivitySeconds } from './ingest';
+import { syncActivitySeconds, TRANSACTION_LIST } from './ingest';
 import { log, round } from './measure';
 import { SHIPPED_REQUESTS_PER_SECOND, startPacedWorkers } from './paced-workers';
 import { runRefresh } from './refreshes';
@@ -33,8 +33,6 @@ export interface FirstSyncDetail extends FirstSyncPlan {
   parallelListCalls: number;
   requestsPerSecond: number;
 }
-
-const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
 
 /** One first sync of a new account with `plan.transactions`, on workers listing it in `ranges` ranges. */
 async function timeFirstSync(stack: ProductStack, plan: FirstSyncPlan, ranges: number): Promise<{ seconds: number; listCalls: number }> {

@@ -65,7 +65,7 @@ export interface IngestDetail extends IngestPlan {
 
 const PAGE = 100;
 const BLOCK = 10_000;
-const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
+export const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
 const COPY_TABLE = 'bench_ingest_copy';
 const COLUMNS = ['id', 'account_id', 'amount', 'currency', 'description', 'status', 'posted_at', 'void_at', 'transacted_at', 'transaction_refresh_id', 'stripe_updated'] as const;
 const DESCRIPTIONS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline', 'Payroll', 'Transfer from savings', 'Refund'];

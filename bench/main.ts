@@ -13,7 +13,7 @@ import { measureChangeFeed } from './change-feed';
 import { compareWithCluster } from './cluster-compare';
 import { earlierClusterResults, writeClusterResults } from './cluster-report';
 import { measureDailyFanout } from './fanout';
-import { measureChangeFeedOnly, measureWriteStageOnly } from './change-feed-only';
+import { measureChangeFeedOnly, measureWriteStageOnly } from './postgres-only';
 import { startFloorWorkers } from './floor-worker';
 import { measureTransactionIngest } from './ingest';
 import { measureWebhookToCommit } from './latency';

@@ -45,39 +45,25 @@ const UPSERT_TRANSACTIONS = `
 /** Upserts a page of transactions in one statement (UPSERT_TRANSACTIONS); the counts of what it did. */
 export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
   if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
-  const n = transactions.length;
-  const ids = new Array<string>(n);
-  const accounts = new Array<string>(n);
-  const amounts = new Array<number>(n);
-  const currencies = new Array<string>(n);
-  const descriptions = new Array<string | null>(n);
-  const statuses = new Array<string>(n);
-  const postedAt = new Array<number | null>(n);
-  const voidAt = new Array<number | null>(n);
-  const transactedAt = new Array<number>(n);
-  const refreshIds = new Array<string>(n);
-  const updated = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t = transactions[i] as Transaction;
-    ids[i] = t.id;
-    accounts[i] = t.account;
-    amounts[i] = t.amount;
-    currencies[i] = t.currency;
-    descriptions[i] = t.description;
-    statuses[i] = t.status;
-    postedAt[i] = t.status_transitions?.posted_at ?? null;
-    voidAt[i] = t.status_transitions?.void_at ?? null;
-    transactedAt[i] = t.transacted_at;
-    refreshIds[i] = t.transaction_refresh;
-    updated[i] = t.updated;
-  }
   const { rows } = await db.query<{ added: number; written: number }>({
     ...statementName('fc_upsert_transactions'),
     text: UPSERT_TRANSACTIONS,
-    values: [ids, accounts, amounts, currencies, descriptions, statuses, postedAt, voidAt, transactedAt, refreshIds, updated],
+    values: [
+      transactions.map((t) => t.id),
+      transactions.map((t) => t.account),
+      transactions.map((t) => t.amount),
+      transactions.map((t) => t.currency),
+      transactions.map((t) => t.description),
+      transactions.map((t) => t.status),
+      transactions.map((t) => t.status_transitions?.posted_at ?? null),
+      transactions.map((t) => t.status_transitions?.void_at ?? null),
+      transactions.map((t) => t.transacted_at),
+      transactions.map((t) => t.transaction_refresh),
+      transactions.map((t) => t.updated),
+    ],
   });
   const { added = 0, written = 0 } = rows[0] ?? {};
-  return { added, updated: written - added, unchanged: n - written };
+  return { added, updated: written - added, unchanged: transactions.length - written };
 }
 
 export async function getTransactionCursor(db: Queryable, accountId: string): Promise<string | null> {
