@@ -5,6 +5,7 @@ import { condition, defineSignal, proxyActivities, proxyLocalActivities, setHand
 import type { FloorActivities } from './floor-worker';
 
 export const floorSignal = defineSignal('floorCompleted');
+export const floorRecordSignal = defineSignal('floorRecord');
 
 export async function floorWorkflow(): Promise<number> {
   let signalled = false;
@@ -24,4 +25,17 @@ export async function floorWorkflow(): Promise<number> {
   await remote.noop(); // storeBalance
   await local.noop(); // succeeded
   return 8;
+}
+
+/**
+ * Figure 2's floor: the receiver's path at its barest. Started by signal-with-start (as the receiver starts a
+ * refresh), it records one row (a local activity, one commit) once the signal is handled.
+ */
+export async function floorRecordWorkflow(id: string): Promise<void> {
+  let signalled = false;
+  setHandler(floorRecordSignal, () => {
+    signalled = true;
+  });
+  await condition(() => signalled);
+  await proxyLocalActivities<FloorActivities>({ startToCloseTimeout: '30 seconds' }).recordRow(id);
 }

@@ -8,6 +8,7 @@ import { isFcAccountId } from '../common/stripe-ids';
 import { upsertAccountSnapshot } from '../db/queries/accounts';
 import { claimEvent, isEventClaimed, isEventProcessed, markEventFailed, markEventProcessed } from '../db/queries/events';
 import { ACCOUNT_LIFECYCLE_EVENTS, applyAccountLifecycleEvent } from './account-event';
+import { storeEventBalance } from './refreshed-balance';
 import { signalRefreshCompleted } from './refreshed-event';
 
 export interface EventHandlingDeps {
@@ -65,11 +66,13 @@ async function actOn(deps: EventHandlingDeps, event: Stripe.Event, account: FcAc
   const feature = featureOfRefreshedEvent(event.type);
   if (feature) {
     // The event's account is Stripe's newest word on the refresh: stored (in Stripe's order, as every snapshot), the
-    // next refresh of this feature knows when it may be initiated without retrieving the account first.
-    const [sent] = await Promise.all([
-      signalRefreshCompleted(deps.temporal, deps.taskQueue, event, account, feature),
-      upsertAccountSnapshot(deps.pool, account, new Date(event.created * 1000)),
-    ]);
+    // next refresh of this feature knows when it may be initiated without retrieving the account first. A balance
+    // it carries is stored right after, while the workflow is being signalled.
+    const stored = async () => {
+      await upsertAccountSnapshot(deps.pool, account, new Date(event.created * 1000));
+      if (feature === 'balance') await storeEventBalance(deps.pool, event.id, account);
+    };
+    const [sent] = await Promise.all([signalRefreshCompleted(deps.temporal, deps.taskQueue, event, account, feature), stored()]);
     return sent === 'signalled' ? 'processed' : 'ignored';
   }
   if (ACCOUNT_LIFECYCLE_EVENTS.has(event.type)) {

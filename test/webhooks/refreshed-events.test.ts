@@ -87,4 +87,29 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     await expect(bed.client.workflow.getHandle(refreshWorkflowId('balance', accountId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await storedEvent(event.id)).toMatchObject({ processed_at: expect.any(Date) });
   });
+
+  test('a succeeded refreshed_balance event has its balance committed before the 200; a late event of an older refresh stores nothing', async () => {
+    const accountId = uniqueAccountId();
+    const balanceOf = async () =>
+      (await bed.pool.query<{ as_of: Date; current: string }>(
+        `SELECT b.as_of, b.current FROM fc_accounts a JOIN fc_balances b ON b.account_id = a.id AND b.as_of = a.balance_as_of WHERE a.id = $1`,
+        [accountId],
+      )).rows.map((row) => ({ asOf: row.as_of.getTime() / 1000, current: Number(row.current) }));
+    const settler = async () =>
+      (await bed.pool.query<{ settled_by: string }>(`SELECT settled_by FROM fc_feature_state WHERE account_id = $1 AND feature = 'balance'`, [accountId])).rows[0]?.settled_by;
+    const newer = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId, {
+      balance: { as_of: 1_700_000_500, cash: { available: { usd: 900 } }, current: { usd: 900 }, type: 'cash' },
+      balance_refresh: { status: 'succeeded', last_attempted_at: 1_700_000_500, next_refresh_available_at: 1_700_004_100 },
+    }));
+
+    expect((await deliver(bed.baseUrl, newer.payload, signatureFor(newer.payload))).status).toBe(200);
+    expect(await balanceOf()).toEqual([{ asOf: 1_700_000_500, current: 900 }]);
+    expect(await settler()).toBe(`event/${newer.id}`);
+
+    // Stripe does not order its deliveries: the older refresh's event arrives last and changes nothing.
+    const older = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId), { created: newer.created - 60 });
+    expect((await deliver(bed.baseUrl, older.payload, signatureFor(older.payload))).status).toBe(200);
+    expect(await balanceOf()).toEqual([{ asOf: 1_700_000_500, current: 900 }]);
+    expect(await settler()).toBe(`event/${newer.id}`);
+  });
 });

@@ -1,0 +1,38 @@
+import type pg from 'pg';
+import type { FcAccount } from '../../common/stripe-account';
+import { inTransaction } from '../pool';
+import { storeBalance } from './balances';
+import { settleFeatureRefresh, type SettleVerdict } from './feature-state';
+
+export interface StoredRefreshedBalance {
+  verdict: SettleVerdict;
+  currencies: number;
+  asOf: number | null;
+}
+
+/**
+ * The settler of a balance stored from a refreshed_balance event's account: the receiver (as the event arrives)
+ * and the refresh workflow that event was signalled to settle it under the same name, so the workflow's store
+ * re-applies what the receiver already committed instead of counting it as another run's duplicate.
+ */
+export const settledByEvent = (eventId: string): string => `event/${eventId}`;
+
+/**
+ * Settles a succeeded balance refresh as the refresh that produced it (`attemptedAt`, Stripe's last_attempted_at)
+ * and, only when that is the account's newest settled balance refresh, stores its balance, in one transaction: a
+ * late event of an older refresh stores nothing. The balance's as_of tells two refreshes of the same second apart.
+ */
+export function storeRefreshedBalance(
+  pool: pg.Pool,
+  refresh: { accountId: string; balance: FcAccount['balance']; attemptedAt: number; settledBy: string },
+): Promise<StoredRefreshedBalance> {
+  const { accountId, balance, attemptedAt, settledBy } = refresh;
+  const asOf = balance?.as_of ?? null;
+  return inTransaction(pool, async (client) => {
+    const verdict = await settleFeatureRefresh(client, {
+      accountId, feature: 'balance', lastAttemptedAt: attemptedAt, refreshId: String(asOf ?? ''), status: 'succeeded', error: null, settledBy,
+    });
+    if (verdict !== 'applied') return { verdict, currencies: 0, asOf };
+    return { verdict, ...(await storeBalance(client, accountId, balance, attemptedAt)) };
+  });
+}
