@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { getEventAccountObject } from '../db/queries/event-accounts';
 import { upsertAccountSnapshot } from '../db/queries/accounts';
-import { settledByEvent, storeRefreshedBalance } from '../db/queries/refreshed-balance';
+import { balanceCounts } from '../db/queries/balances';
+import { getEventBalance, settledByEvent, storeRefreshedBalance } from '../db/queries/refreshed-balance';
 import type { RefreshHash } from '../workflows/refresh-definitions';
 import type { ActivityDeps } from './deps';
 import { settlingRun, type StoreVerdict } from './settlement';
@@ -17,13 +17,16 @@ export interface StoreBalanceResult {
 /**
  * Stores the balance a succeeded refresh produced: from the refreshed_balance event's account when the
  * receiver stored it ("retrieve the account from the body of the event or through the API"), else from Stripe.
- * The receiver already stored an event's balance as it arrived (webhooks/refreshed-balance.ts); this store, under
- * the same settler, makes sure of it (the receiver's write may have failed) and reports what is stored.
+ * The receiver stores an event's balance as it arrives (webhooks/refreshed-balance.ts): when it did, and nothing
+ * newer was settled since, this only reports it (one read). Otherwise (the receiver's write failed after it
+ * signalled, or no event) it stores it, an event's balance under the event's name as the receiver would.
  */
 export function createStoreBalance({ stripe, pool }: ActivityDeps) {
   return async function storeBalance(input: { accountId: string; eventId: string | null; refresh?: RefreshHash }): Promise<StoreBalanceResult> {
-    let account = input.eventId ? await getEventAccountObject(pool, input.eventId) : null;
+    const event = input.eventId ? await getEventBalance(pool, input.eventId) : null;
+    let account = event?.account ?? null;
     const source = input.eventId && account?.balance_refresh?.status === 'succeeded' ? 'event' : 'stripe';
+    if (source === 'event' && event?.settledByEvent) return { verdict: 'applied', ...balanceCounts(account?.balance ?? null), source };
     if (source === 'stripe') {
       try {
         account = await stripe.financialConnections.accounts.retrieve(input.accountId);

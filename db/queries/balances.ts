@@ -2,6 +2,12 @@ import type { FcAccount } from '../../common/stripe-account';
 import type { Queryable } from '../pool';
 import { toTimestamp } from '../pool';
 
+/** What storing `balance` reports: how many currencies it holds, and its as_of. */
+export const balanceCounts = (balance: FcAccount['balance']): { currencies: number; asOf: number | null } => ({
+  currencies: balance ? Object.keys(balance.current ?? {}).length : 0,
+  asOf: balance?.as_of ?? null,
+});
+
 /**
  * Appends the balance to the history (one row per currency) and points the account at it.
  * Idempotent: the same `as_of` is stored once. The pointer moves only for a refresh (`refreshAttemptedAt`, Stripe's
@@ -17,7 +23,7 @@ export async function storeBalance(db: Queryable, accountId: string, balance: Fc
         WHERE id = $1 AND ${pointerGuard}`,
       [accountId, toTimestamp(refreshAttemptedAt)],
     );
-    return { currencies: 0, asOf: null };
+    return balanceCounts(balance);
   }
   const currencies = Object.keys(balance.current ?? {});
   const type = balance.type === 'credit' ? 'credit' : 'cash';
@@ -41,5 +47,5 @@ export async function storeBalance(db: Queryable, accountId: string, balance: Fc
       WHERE id = $1 AND ${pointerGuard} AND (balance_as_of IS NULL OR balance_as_of <= $3)`,
     [accountId, toTimestamp(refreshAttemptedAt), toTimestamp(balance.as_of)],
   );
-  return { currencies: currencies.length, asOf: balance.as_of };
+  return balanceCounts(balance);
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { FcAccount } from '../../common/stripe-account';
-import { inTransaction } from '../pool';
+import { inTransaction, type Queryable } from '../pool';
 import { storeBalance } from './balances';
 import { settleFeatureRefresh, type SettleVerdict } from './feature-state';
 
@@ -16,6 +16,23 @@ export interface StoredRefreshedBalance {
  * re-applies what the receiver already committed instead of counting it as another run's duplicate.
  */
 export const settledByEvent = (eventId: string): string => `event/${eventId}`;
+
+/**
+ * The account a refreshed_balance event carried, and whether the balance refresh it announces is settled under the
+ * event's name (the receiver stored it as the event arrived, and nothing newer has been settled since).
+ */
+export async function getEventBalance(db: Queryable, eventId: string): Promise<{ account: FcAccount | null; settledByEvent: boolean } | null> {
+  const { rows } = await db.query<{ account: FcAccount | null; settled: boolean }>(
+    `SELECT e.payload->'data'->'object' AS account,
+            EXISTS (SELECT 1 FROM fc_feature_state s WHERE s.account_id = e.account_id AND s.feature = 'balance' AND s.settled_by = $2) AS settled
+       FROM stripe_events e WHERE e.id = $1`,
+    [eventId, settledByEvent(eventId)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const account = row.account?.object === 'financial_connections.account' ? row.account : null;
+  return { account, settledByEvent: account !== null && row.settled };
+}
 
 /**
  * Settles a succeeded balance refresh as the refresh that produced it (`attemptedAt`, Stripe's last_attempted_at)

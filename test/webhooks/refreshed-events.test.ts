@@ -1,12 +1,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, test } from 'vitest';
+import { createStoreBalance } from '../../activities/store-balance';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../../common/search-attributes';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
+import { claimEvent } from '../../db/queries/events';
 import { receivedQuery } from './fixtures/workflows';
 import { uniqueAccountId } from './support/fixture-worker';
 import { useWebhookTestBed } from './support/test-bed';
-import { deliver, fcAccount, signatureFor, stripeEvent } from './support/stripe-events';
+import { deliver, fcAccount, signatureFor, stripe, stripeEvent } from './support/stripe-events';
 
 const bed = useWebhookTestBed();
 
@@ -111,5 +113,31 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     expect((await deliver(bed.baseUrl, older.payload, signatureFor(older.payload))).status).toBe(200);
     expect(await balanceOf()).toEqual([{ asOf: 1_700_000_500, current: 900 }]);
     expect(await settler()).toBe(`event/${newer.id}`);
+  });
+
+  test(`the workflow's store reports a balance the receiver stored without writing it again, and stores one the receiver did not`, async () => {
+    const accountId = uniqueAccountId();
+    // An event's balance is settled under the event's name, which needs no activity context: called as a function.
+    const storeBalance = createStoreBalance({ stripe, pool: bed.pool });
+    const settled = async () =>
+      (await bed.pool.query<{ settled_by: string; settled_at: Date }>(`SELECT settled_by, settled_at FROM fc_feature_state WHERE account_id = $1 AND feature = 'balance'`, [accountId])).rows[0];
+    const delivered = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId));
+    expect((await deliver(bed.baseUrl, delivered.payload, signatureFor(delivered.payload))).status).toBe(200);
+    const byReceiver = await settled();
+
+    expect(await storeBalance({ accountId, eventId: delivered.id })).toEqual({ verdict: 'applied', currencies: 1, asOf: 1_700_000_000, source: 'event' });
+    expect(await settled()).toEqual(byReceiver); // reported, not written again
+
+    // A newer refresh's event recorded by a receiver whose write failed after it signalled: the workflow stores it.
+    const newer = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId, {
+      balance: { as_of: 1_700_000_500, cash: { available: { usd: 900 } }, current: { usd: 900, eur: 5 }, type: 'cash' },
+      balance_refresh: { status: 'succeeded', last_attempted_at: 1_700_000_500, next_refresh_available_at: 1_700_004_100 },
+    }));
+    await claimEvent(bed.pool, { id: newer.id, type: 'financial_connections.account.refreshed_balance', accountId, created: newer.created, livemode: false, payload: JSON.parse(newer.payload) }, 1_000);
+    expect(await storeBalance({ accountId, eventId: newer.id })).toEqual({ verdict: 'applied', currencies: 2, asOf: 1_700_000_500, source: 'event' });
+    expect((await settled())?.settled_by).toBe(`event/${newer.id}`);
+
+    // The older event's run, late: a newer refresh is settled, so it stores nothing.
+    expect(await storeBalance({ accountId, eventId: delivered.id })).toMatchObject({ verdict: 'stale', source: 'event' });
   });
 });
