@@ -19,7 +19,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type Stripe from 'stripe';
 import { refreshWorkflowId } from '../common/workflow-ids';
-import { upsertTransactions } from '../db/queries/transactions';
+import { transactionColumns, upsertTransactions } from '../db/queries/transactions';
 import { linkAccounts } from './accounts';
 import { measureFirstSync, type FirstSyncDetail, type FirstSyncPlan, type FirstSyncResult } from './first-sync';
 import { log, round } from './measure';
@@ -34,6 +34,12 @@ export interface IngestResult extends FirstSyncResult {
   /** COPY of the same rows into a trigger-less table like fc_transactions. */
   copyRowsPerSec: number;
   writeRatioToCopy: number;
+  /**
+   * The per-page floor: the same pages as plain INSERTs (no conflict handling, no triggers, one commit each) into a
+   * table like fc_transactions. What any statement-per-page writer pays before the upsert's own work.
+   */
+  plainInsertRowsPerSec: number;
+  plainInsertRatioToCopy: number;
   /** First syncs through syncTransactions with the simulator's page latency on. */
   endToEndRowsPerSec: number;
   /** The same pages listed with no writes. */
@@ -58,6 +64,7 @@ export interface IngestDetail extends IngestPlan {
   blockRows: number;
   writeSeconds: number;
   copySeconds: number;
+  plainInsertSeconds: number;
   syncSeconds: number;
   floorSeconds: number;
   pages: number;
@@ -67,6 +74,7 @@ const PAGE = 100;
 const BLOCK = 10_000;
 export const TRANSACTION_LIST = 'GET /v1/financial_connections/transactions';
 const COPY_TABLE = 'bench_ingest_copy';
+const PLAIN_TABLE = 'bench_ingest_plain';
 const COLUMNS = ['id', 'account_id', 'amount', 'currency', 'description', 'status', 'posted_at', 'void_at', 'transacted_at', 'transaction_refresh_id', 'stripe_updated'] as const;
 const DESCRIPTIONS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline', 'Payroll', 'Transfer from savings', 'Refund'];
 
@@ -140,18 +148,35 @@ async function timeWrites(pool: pg.Pool, rows: Transaction[]): Promise<{ seconds
   return { seconds: (performance.now() - started) / 1000, added };
 }
 
-/** The write stage against COPY (Postgres only). */
-export async function measureWriteStage(pool: pg.Pool, total: number): Promise<{ writeSeconds: number; copySeconds: number }> {
+/** The per-page floor: each page of 100 as one plain INSERT of the upsert's own arrays, committed on its own. */
+async function timePlainInserts(pool: pg.Pool, rows: Transaction[]): Promise<number> {
+  const insert = `INSERT INTO ${PLAIN_TABLE} (${COLUMNS.join(', ')})
+    SELECT u.id, u.account_id, u.amount, u.currency, u.description, u.status, to_timestamp(u.posted_at), to_timestamp(u.void_at),
+           to_timestamp(u.transacted_at), u.transaction_refresh_id, to_timestamp(u.stripe_updated)
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::bigint[])
+        AS u(${COLUMNS.join(', ')})`;
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += PAGE) await pool.query({ name: 'bench_plain_insert', text: insert, values: transactionColumns(rows.slice(i, i + PAGE)) });
+  return (performance.now() - started) / 1000;
+}
+
+/** The write stage against COPY and against plain per-page INSERTs (Postgres only). */
+export async function measureWriteStage(pool: pg.Pool, total: number): Promise<{ writeSeconds: number; copySeconds: number; plainInsertSeconds: number }> {
   const rows = transactionsInMemory(total);
-  await pool.query(`DROP TABLE IF EXISTS ${COPY_TABLE}; CREATE TABLE ${COPY_TABLE} (LIKE fc_transactions INCLUDING ALL)`);
+  for (const table of [COPY_TABLE, PLAIN_TABLE]) await pool.query(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (LIKE fc_transactions INCLUDING ALL)`);
   let writeSeconds = 0;
   let copySeconds = 0;
+  let plainInsertSeconds = 0;
   let added = 0;
+  // The three take turns going first, block by block, so load from elsewhere falls on each alike.
+  const sides = ['write', 'copy', 'plain'] as const;
   try {
     for (let start = 0, block = 0; start < rows.length; start += BLOCK, block++) {
       const slice = rows.slice(start, start + BLOCK);
-      for (const side of block % 2 === 0 ? (['write', 'copy'] as const) : (['copy', 'write'] as const)) {
+      for (let turn = 0; turn < sides.length; turn++) {
+        const side = sides[(block + turn) % sides.length];
         if (side === 'copy') copySeconds += await timeCopy(pool, slice);
+        else if (side === 'plain') plainInsertSeconds += await timePlainInserts(pool, slice);
         else {
           const written = await timeWrites(pool, slice);
           writeSeconds += written.seconds;
@@ -159,13 +184,17 @@ export async function measureWriteStage(pool: pg.Pool, total: number): Promise<{
         }
       }
     }
-    const { rows: counted } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${COPY_TABLE}`);
-    if (added !== total || counted[0]?.n !== total) throw new Error(`write stage added ${added}, COPY ${counted[0]?.n}, expected ${total}`);
+    const { rows: counted } = await pool.query<{ copied: number; inserted: number }>(
+      `SELECT (SELECT count(*) FROM ${COPY_TABLE})::int AS copied, (SELECT count(*) FROM ${PLAIN_TABLE})::int AS inserted`,
+    );
+    const { copied, inserted } = counted[0] ?? {};
+    if (added !== total || copied !== total || inserted !== total) throw new Error(`write stage added ${added}, COPY ${copied}, plain INSERT ${inserted}, expected ${total}`);
   } finally {
-    await pool.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
+    await pool.query(`DROP TABLE IF EXISTS ${COPY_TABLE}; DROP TABLE IF EXISTS ${PLAIN_TABLE}`);
   }
-  log(`ingest: write stage ${total} rows in ${writeSeconds.toFixed(2)} s (${Math.round(total / writeSeconds)}/s); COPY ${copySeconds.toFixed(2)} s (${Math.round(total / copySeconds)}/s)`);
-  return { writeSeconds, copySeconds };
+  const rate = (seconds: number) => `${seconds.toFixed(2)} s (${Math.round(total / seconds)}/s)`;
+  log(`ingest: write stage ${total} rows in ${rate(writeSeconds)}; COPY ${rate(copySeconds)}; plain INSERT per page ${rate(plainInsertSeconds)}`);
+  return { writeSeconds, copySeconds, plainInsertSeconds };
 }
 
 /** Time from scheduling syncTransactions to its completion, summed over a run's history (retries included). */
@@ -227,7 +256,7 @@ export async function measureSyncAgainstPagination(stack: ProductStack, plan: In
 }
 
 export async function measureTransactionIngest(stack: ProductStack, plan: IngestPlan): Promise<{ result: IngestResult; detail: IngestDetail }> {
-  const { writeSeconds, copySeconds } = await measureWriteStage(stack.pool, plan.writeRows);
+  const { writeSeconds, copySeconds, plainInsertSeconds } = await measureWriteStage(stack.pool, plan.writeRows);
   const sync = await measureSyncAgainstPagination(stack, plan);
   const firstSync = await measureFirstSync(stack, plan.firstSync);
   const writeRowsPerSec = plan.writeRows / writeSeconds;
@@ -239,12 +268,14 @@ export async function measureTransactionIngest(stack: ProductStack, plan: Ingest
       writeRowsPerSec: Math.round(writeRowsPerSec),
       copyRowsPerSec: Math.round(copyRowsPerSec),
       writeRatioToCopy: round(writeRowsPerSec / copyRowsPerSec, 3),
+      plainInsertRowsPerSec: Math.round(plan.writeRows / plainInsertSeconds),
+      plainInsertRatioToCopy: round(copySeconds / plainInsertSeconds, 3),
       endToEndRowsPerSec: Math.round(endToEndRowsPerSec),
       paginationFloorRowsPerSec: Math.round(paginationFloorRowsPerSec),
       endToEndRatio: round(endToEndRowsPerSec / paginationFloorRowsPerSec, 3),
       ...firstSync.result,
     },
-    detail: { ...plan, firstSync: firstSync.detail, blockRows: Math.min(BLOCK, plan.writeRows), writeSeconds: round(writeSeconds, 2), copySeconds: round(copySeconds, 2), syncSeconds: round(sync.syncSeconds, 2), floorSeconds: round(sync.floorSeconds, 2), pages: sync.pages },
+    detail: { ...plan, firstSync: firstSync.detail, blockRows: Math.min(BLOCK, plan.writeRows), writeSeconds: round(writeSeconds, 2), copySeconds: round(copySeconds, 2), plainInsertSeconds: round(plainInsertSeconds, 2), syncSeconds: round(sync.syncSeconds, 2), floorSeconds: round(sync.floorSeconds, 2), pages: sync.pages },
   };
 }
 
@@ -254,9 +285,9 @@ const n = (value: number): string => value.toLocaleString('en-US');
 export function ingestMarkdown(i: IngestResult, d: IngestDetail, measured: string): { row: string; note: string } {
   const f = d.firstSync;
   return {
-    row: `| 3. transaction ingest: write stage, ${n(d.writeRows)} rows in pages of 100; first syncs of ${d.syncAccounts} × ${n(d.transactionsPerAccount)} rows, ${d.pageLatencyMs} ms a page | write stage ${n(i.writeRowsPerSec)} rows/s; sync end to end ${n(i.endToEndRowsPerSec)} rows/s | COPY ${n(i.copyRowsPerSec)} rows/s; pagination floor ${n(i.paginationFloorRowsPerSec)} rows/s | ${i.writeRatioToCopy} of COPY; ${i.endToEndRatio} of the floor |\n| 3b. first sync of one account with ${n(f.transactions)} transactions, ${f.pageLatencyMs} ms a page, ${f.requestsPerSecond} Stripe requests/s | ${f.ranges} \`transacted_at\` ranges side by side: ${n(i.parallelFirstSyncRowsPerSec)} rows/s (${f.parallelSeconds} s) | sequential: ${n(i.sequentialFirstSyncRowsPerSec)} rows/s (${f.sequentialSeconds} s) | ${i.parallelSpeedup}× |`,
+    row: `| 3. transaction ingest: write stage, ${n(d.writeRows)} rows in pages of 100; first syncs of ${d.syncAccounts} × ${n(d.transactionsPerAccount)} rows, ${d.pageLatencyMs} ms a page | write stage ${n(i.writeRowsPerSec)} rows/s; sync end to end ${n(i.endToEndRowsPerSec)} rows/s | COPY ${n(i.copyRowsPerSec)} rows/s (plain INSERT per page ${n(i.plainInsertRowsPerSec)} rows/s, ${i.plainInsertRatioToCopy} of COPY); pagination floor ${n(i.paginationFloorRowsPerSec)} rows/s | ${i.writeRatioToCopy} of COPY; ${i.endToEndRatio} of the floor |\n| 3b. first sync of one account with ${n(f.transactions)} transactions, ${f.pageLatencyMs} ms a page, ${f.requestsPerSecond} Stripe requests/s | ${f.ranges} \`transacted_at\` ranges side by side: ${n(i.parallelFirstSyncRowsPerSec)} rows/s (${f.parallelSeconds} s) | sequential: ${n(i.sequentialFirstSyncRowsPerSec)} rows/s (${f.sequentialSeconds} s) | ${i.parallelSpeedup}× |`,
     note:
-      `- 3 (${measured}): the write stage is upsertTransactions (the page upsert of syncTransactions, a named prepared statement, with the change feed's triggers) on the pool, one page of 100 rows and one commit after another, rows generated in memory as Stripe lists them (${n(d.writeRows)} new rows: ${d.writeSeconds} s); COPY writes the same rows into a table LIKE fc_transactions (indexes, no triggers) in ${d.copySeconds} s, serialising included, in blocks of ${n(d.blockRows)} rows that alternate with the write stage's. ` +
+      `- 3 (${measured}): the write stage is upsertTransactions (the page upsert of syncTransactions, a named prepared statement, with the change feed's triggers) on the pool, one page of 100 rows and one commit after another, rows generated in memory as Stripe lists them (${n(d.writeRows)} new rows: ${d.writeSeconds} s); COPY writes the same rows into a table LIKE fc_transactions (indexes, no triggers) in ${d.copySeconds} s, serialising included; the per-page floor inserts the same pages, the upsert's very arrays, with a plain INSERT (no ON CONFLICT, no triggers, one commit a page) into another such table in ${d.plainInsertSeconds} s: no statement-per-page writer does better, so it bounds what the upsert can reach against COPY. The three take turns going first in blocks of ${n(d.blockRows)} rows. ` +
       `The sync end to end is syncTransactions from scheduling to completion in a transactions refresh (first sync: list, upsert each page while the next is fetched, heartbeat, settle and advance the cursor with the last page): ${d.syncSeconds} s for ${d.syncAccounts} × ${d.pages / d.syncAccounts} pages; the floor lists the same pages with the same Stripe client and writes nothing: ${d.floorSeconds} s. The simulator answered every transaction list request after ${d.pageLatencyMs} ms. ` +
       `3b: one new account each, synced through a refresh on workers of their own with FC_FIRST_SYNC_RANGES=1 and =${f.ranges}, each pacing its Stripe requests with its own fleet budget at ${f.requestsPerSecond}/s (the shipped STRIPE_MAX_REQUESTS_PER_SECOND); time in syncTransactions; ${n(f.sequentialListCalls)} list calls sequential, ${n(f.parallelListCalls)} in ranges (the boundary probes and each range's own last page on top).`,
   };

@@ -42,25 +42,33 @@ const UPSERT_TRANSACTIONS = `
   )
   SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*)::int AS written FROM written`;
 
+/**
+ * A page as UPSERT_TRANSACTIONS takes it ($1…$11): one array per column, times in unix seconds. Also what
+ * bench/ingest.ts inserts for the write stage's per-page floor.
+ */
+export function transactionColumns(transactions: Transaction[]): unknown[] {
+  return [
+    transactions.map((t) => t.id),
+    transactions.map((t) => t.account),
+    transactions.map((t) => t.amount),
+    transactions.map((t) => t.currency),
+    transactions.map((t) => t.description),
+    transactions.map((t) => t.status),
+    transactions.map((t) => t.status_transitions?.posted_at ?? null),
+    transactions.map((t) => t.status_transitions?.void_at ?? null),
+    transactions.map((t) => t.transacted_at),
+    transactions.map((t) => t.transaction_refresh),
+    transactions.map((t) => t.updated),
+  ];
+}
+
 /** Upserts a page of transactions in one statement (UPSERT_TRANSACTIONS); the counts of what it did. */
 export async function upsertTransactions(db: Queryable, transactions: Transaction[]): Promise<UpsertCounts> {
   if (transactions.length === 0) return { added: 0, updated: 0, unchanged: 0 };
   const { rows } = await db.query<{ added: number; written: number }>({
     ...statementName('fc_upsert_transactions'),
     text: UPSERT_TRANSACTIONS,
-    values: [
-      transactions.map((t) => t.id),
-      transactions.map((t) => t.account),
-      transactions.map((t) => t.amount),
-      transactions.map((t) => t.currency),
-      transactions.map((t) => t.description),
-      transactions.map((t) => t.status),
-      transactions.map((t) => t.status_transitions?.posted_at ?? null),
-      transactions.map((t) => t.status_transitions?.void_at ?? null),
-      transactions.map((t) => t.transacted_at),
-      transactions.map((t) => t.transaction_refresh),
-      transactions.map((t) => t.updated),
-    ],
+    values: transactionColumns(transactions),
   });
   const { added = 0, written = 0 } = rows[0] ?? {};
   return { added, updated: written - added, unchanged: transactions.length - written };
