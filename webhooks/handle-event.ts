@@ -6,9 +6,9 @@ import { featureOfRefreshedEvent } from '../common/features';
 import type { FcAccount } from '../common/stripe-account';
 import { isFcAccountId } from '../common/stripe-ids';
 import { upsertAccountSnapshot } from '../db/queries/accounts';
+import { storeEventBalance } from '../db/queries/refreshed-balance';
 import { claimEvent, isEventClaimed, isEventProcessed, markEventFailed, markEventProcessed } from '../db/queries/events';
 import { ACCOUNT_LIFECYCLE_EVENTS, applyAccountLifecycleEvent } from './account-event';
-import { storeEventBalance } from './refreshed-balance';
 import { signalRefreshCompleted } from './refreshed-event';
 
 export interface EventHandlingDeps {

@@ -53,3 +53,15 @@ export function storeRefreshedBalance(
     return { verdict, ...(await storeBalance(client, accountId, balance, attemptedAt)) };
   });
 }
+
+/**
+ * Stores the balance a refreshed_balance event carries, settled under the event's name: what the receiver does as
+ * the event arrives, before it answers (so the data is committed without waiting for the refresh workflow's next
+ * tasks), and what the workflow's store does when the receiver's write failed after its signal. Null when the
+ * event announces no succeeded balance refresh.
+ */
+export async function storeEventBalance(pool: pg.Pool, eventId: string, account: FcAccount): Promise<StoredRefreshedBalance | null> {
+  const refresh = account.balance_refresh;
+  if (refresh?.status !== 'succeeded') return null;
+  return storeRefreshedBalance(pool, { accountId: account.id, balance: account.balance ?? null, attemptedAt: refresh.last_attempted_at, settledBy: settledByEvent(eventId) });
+}
