@@ -140,4 +140,25 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
     // The older event's run, late: a newer refresh is settled, so it stores nothing.
     expect(await storeBalance({ accountId, eventId: delivered.id })).toMatchObject({ verdict: 'stale', source: 'event' });
   });
+
+  test(`the receiver and the workflow storing the same event at once (the signal races the receiver's write): one balance, settled once`, async () => {
+    const accountId = uniqueAccountId();
+    const storeBalance = createStoreBalance({ stripe, pool: bed.pool });
+    const event = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId));
+    await claimEvent(bed.pool, { id: event.id, type: 'financial_connections.account.refreshed_balance', accountId, created: event.created, livemode: false, payload: JSON.parse(event.payload) }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the claim's lease lapses: the delivery below takes it over
+
+    const [delivered, ...stores] = await Promise.all([
+      deliver(bed.baseUrl, event.payload, signatureFor(event.payload)),
+      storeBalance({ accountId, eventId: event.id }),
+      storeBalance({ accountId, eventId: event.id }),
+    ]);
+
+    expect(delivered.status).toBe(200);
+    for (const stored of stores) expect(stored).toEqual({ verdict: 'applied', currencies: 1, asOf: 1_700_000_000, source: 'event' });
+    const { rows } = await bed.pool.query(`SELECT count(*)::int AS n FROM fc_balances WHERE account_id = $1`, [accountId]);
+    expect(rows[0].n).toBe(1);
+    const state = await bed.pool.query(`SELECT settled_by FROM fc_feature_state WHERE account_id = $1 AND feature = 'balance'`, [accountId]);
+    expect(state.rows).toEqual([{ settled_by: `event/${event.id}` }]);
+  });
 });
