@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { decodeChangeCursor, encodeChangeCursor } from '../common/change-cursor';
 import { inTransaction } from '../db/pool';
 import { getChangeLogState, listChanges, type ChangeKind, type ChangeRow } from '../db/queries/changes';
@@ -98,20 +98,39 @@ export class ChangeFeed {
 
   /**
    * Calls `onCommit` whenever a transaction that wrote changes commits (Postgres LISTEN/NOTIFY on `fc_changes`;
-   * the payload is the newest seq). Holds one pool connection until `close`.
+   * the payload is the newest seq). Holds one pool connection until `close`, or with `connectionString` a
+   * connection of its own there: behind a transaction-mode pooler (PgBouncer) a LISTEN lasts only as long as its
+   * transaction, so it needs a direct or session-mode URL (DATABASE_SESSION_URL).
    */
-  async listen(onCommit: (lastSeq: number) => void): Promise<{ close(): Promise<void> }> {
-    const client = await this.pool.connect();
+  async listen(onCommit: (lastSeq: number) => void, options: { connectionString?: string } = {}): Promise<{ close(): Promise<void> }> {
+    let client: pg.ClientBase;
+    let release: (err?: Error) => Promise<void>;
+    if (options.connectionString === undefined) {
+      const pooled = await this.pool.connect();
+      client = pooled;
+      release = async (err) => pooled.release(err);
+    } else {
+      const own = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
+      own.on('error', () => {});
+      await own.connect();
+      client = own;
+      release = () => own.end().catch(() => {});
+    }
     const handler = (message: pg.Notification): void => {
       if (message.channel === CHANGES_CHANNEL) onCommit(Number(message.payload ?? 0));
     };
     client.on('notification', handler);
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (err) {
+      await release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
     return {
       async close() {
         client.off('notification', handler);
         await client.query(`UNLISTEN ${CHANGES_CHANNEL}`).catch(() => {});
-        client.release();
+        await release();
       },
     };
   }

@@ -46,7 +46,7 @@ try {
   if (config.FC_PRUNE_SCHEDULE_ON_START === 'true') {
     logger.info({ scheduleId: pruneScheduleId(config.TEMPORAL_TASK_QUEUE), outcome: await ensurePruneSchedule(temporal, config.TEMPORAL_TASK_QUEUE) }, 'prune schedule');
   }
-  const notifier = await startChangeNotifier({ databaseUrl: config.DATABASE_URL, pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  const notifier = await startChangeNotifier({ databaseUrl: config.DATABASE_SESSION_URL ?? config.DATABASE_URL, pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
   logger.info(
     {
       taskQueue: config.TEMPORAL_TASK_QUEUE,

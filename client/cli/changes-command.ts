@@ -38,10 +38,10 @@ export function changesCommand(): Command {
     .option('--json', 'one JSON object per change (with the cursor just after it), and {"cursor"} when caught up')
     .action(
       runAction(async (flags: ChangesFlags) =>
-        withDatabasePool(async (pool) => {
+        withDatabasePool(async (pool, { sessionUrl }) => {
           const feed = new ChangeFeed(pool);
           let wake: (() => void) | undefined;
-          const listening = flags.follow ? await feed.listen(() => wake?.()) : null;
+          const listening = flags.follow ? await feed.listen(() => wake?.(), sessionUrl === undefined ? {} : { connectionString: sessionUrl }) : null;
           try {
             let cursor = flags.cursor;
             for (;;) {

@@ -37,6 +37,11 @@ const databaseSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   /** `false` behind a pooler that does not keep named prepared statements (PgBouncer in transaction mode before 1.21). */
   FC_PG_NAMED_STATEMENTS: z.enum(['true', 'false'], 'must be true or false').default('true'),
+  /**
+   * A direct (or session-mode pooler) URL for what needs a session, when DATABASE_URL goes through a transaction-mode
+   * pooler: LISTEN (the change notifier, `changes --follow`) and migrations (a session advisory lock). Default DATABASE_URL.
+   */
+  DATABASE_SESSION_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
 });
 
 const stripeSchema = z.object({

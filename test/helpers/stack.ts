@@ -12,6 +12,7 @@ import type { Simulator } from '../../simulator/simulator';
 import { buildWebhookApp } from '../../webhooks/app';
 import { createWorkers } from '../../workers/create-workers';
 import { createTestDatabase } from './database';
+import { startPgBouncer, type RunningPgBouncer } from './pgbouncer';
 import { describeOpenRefreshRows, openRefreshRowsOfClosedRuns } from './open-refreshes';
 import { createTestLogger, installTestRuntimeLogger } from './test-log';
 import { currentTestLogPath } from './test-log-path';
@@ -19,8 +20,12 @@ import { currentTestLogPath } from './test-log-path';
 export interface Stack {
   client: Client;
   taskQueue: string;
+  /** The product's pool: on `databaseUrl`, or through PgBouncer with `behindPgBouncer`. */
   pool: pg.Pool;
+  /** This file's database, connected to directly. */
   databaseUrl: string;
+  /** PgBouncer's URL for the same database, with `behindPgBouncer`. */
+  pooledUrl?: string;
   stripe: Stripe;
   simulator: SimulatorControl;
   /** The simulated world itself (in this process), for what the control API does not report. */
@@ -45,6 +50,11 @@ export interface StackOptions {
   refreshLatencyMs?: number;
   /** `transacted_at` ranges a first transaction sync lists side by side (activities/deps.ts; default 1, sequential). */
   firstSyncRanges?: number;
+  /**
+   * The pool (workers, receiver, and what the test reads) goes through a real PgBouncer in transaction mode with this
+   * many server connections (test/helpers/pgbouncer.ts).
+   */
+  behindPgBouncer?: { serverConnections: number };
 }
 
 /**
@@ -55,7 +65,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   installTestRuntimeLogger();
   const address = inject('temporalAddress');
   const databaseUrl = await createTestDatabase(inject('databaseUrl'), inject('templateDatabase'));
-  const pool = createPool(databaseUrl, 20);
+  const pgBouncer: RunningPgBouncer | undefined = options.behindPgBouncer ? await startPgBouncer(databaseUrl, options.behindPgBouncer) : undefined;
+  const pool = createPool(pgBouncer?.url ?? databaseUrl, 20);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const webhookSecret = `whsec_test_${randomBytes(12).toString('hex')}`;
 
@@ -98,6 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     pool,
     databaseUrl,
+    ...(pgBouncer ? { pooledUrl: pgBouncer.url } : {}),
     stripe,
     simulator: simulator.control,
     simulatorWorld: simulator.simulator,
@@ -121,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await nativeConnection.close();
       await connection.close();
       await pool.end();
+      await pgBouncer?.stop();
       if (check.error) throw new Error(`could not check fc_refreshes for rows left open: ${String(check.error)}`);
       if (check.rows.length > 0) {
         throw new Error(
