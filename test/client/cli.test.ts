@@ -122,6 +122,13 @@ describe('setup and migrate', () => {
     expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied 1700000000000_initial-schema\n/) });
     expect(second).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
   });
+
+  test('migrate goes to DATABASE_SESSION_URL when set (its advisory lock needs a session, not a transaction pooler)', async () => {
+    const databaseUrl = await emptyDatabase();
+    const nothingListening = `postgres://postgres:postgres@127.0.0.1:${await freePort()}/postgres`;
+    const run = await fcRefreshInProcess(['migrate'], { DATABASE_URL: nothingListening, DATABASE_SESSION_URL: databaseUrl });
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied 1700000000000_initial-schema\n/) });
+  });
 });
 
 async function emptyDatabase(): Promise<string> {
