@@ -11,7 +11,7 @@ import { createPruneRetainedData } from './prune-retained-data';
 import { createSetTransactionSubscription } from './set-transaction-subscription';
 import { createRecordRefresh } from './record-refresh';
 import { createSettleFailedRefresh } from './settle-failed-refresh';
-import { createStoreBalance } from './store-balance';
+import { createReportEventBalance, createStoreBalance } from './store-balance';
 import { createStoreOwnership } from './store-ownership';
 import { createSyncRunActivities } from './sync-runs';
 import { createSyncTransactions } from './sync-transactions';
@@ -41,6 +41,7 @@ export function createStripeActivities(deps: ActivityDeps) {
 export function createDbActivities(deps: Pick<ActivityDeps, 'pool'> & { retention?: RetentionAges }) {
   return classifyPostgresErrors({
     recordRefresh: createRecordRefresh(deps),
+    reportEventBalance: createReportEventBalance(deps),
     settleFailedRefresh: createSettleFailedRefresh(deps),
     notifyConsumer: createNotifyConsumer(deps),
     pruneRetainedData: createPruneRetainedData({ pool: deps.pool, retention: deps.retention ?? retentionAgesOf(loadConfig(['retention'], {})) }),

@@ -26,7 +26,7 @@ export function createStoreBalance({ stripe, pool }: ActivityDeps) {
   return async function storeBalance(input: { accountId: string; eventId: string | null; refresh?: RefreshHash }): Promise<StoreBalanceResult> {
     const event = input.eventId ? await getEventBalance(pool, input.eventId) : null;
     if (input.eventId && event?.account) {
-      if (event.settledByEvent) return { verdict: 'applied', ...balanceCounts(event.account.balance ?? null), source: 'event' };
+      if (event.settledByEvent) return reported(event.account);
       const stored = await storeEventBalance(pool, input.eventId, event.account);
       if (stored) return { ...stored, source: 'event' };
     }
@@ -45,3 +45,18 @@ export function createStoreBalance({ stripe, pool }: ActivityDeps) {
     return { ...stored, source: 'stripe' };
   };
 }
+
+/**
+ * The refresh workflow's first look at an event's balance, as a local activity (Postgres only, no Stripe call, so no
+ * trip through the Stripe task queue): the balance the receiver stored from the event, when it did and nothing newer
+ * was settled since (one read). Null otherwise (the receiver's write has not committed yet, or failed): then
+ * storeBalance stores it.
+ */
+export function createReportEventBalance({ pool }: Pick<ActivityDeps, 'pool'>) {
+  return async function reportEventBalance(input: { eventId: string }): Promise<StoreBalanceResult | null> {
+    const event = await getEventBalance(pool, input.eventId);
+    return event?.account && event.settledByEvent ? reported(event.account) : null;
+  };
+}
+
+const reported = (account: FcAccount): StoreBalanceResult => ({ verdict: 'applied', ...balanceCounts(account.balance ?? null), source: 'event' });

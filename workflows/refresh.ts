@@ -44,6 +44,11 @@ import {
 
 /** Marks runs started with this lifecycle; histories recorded without it replay workflows/legacy/refresh-v1.ts. */
 const LIFECYCLE_V2 = 'refresh-lifecycle-v2';
+/**
+ * Marks runs that first read, in a local activity, whether the receiver already stored an event's balance (no trip
+ * through the Stripe queue, no workflow task after it); histories recorded without it go straight to storeBalance.
+ */
+const EVENT_BALANCE_REPORTED_LOCALLY = 'event-balance-reported-locally';
 
 const DEFAULTS = {
   maxAttempts: 1,
@@ -293,7 +298,10 @@ class RefreshSteps {
     const { accountId, feature } = input;
     const { stripe, stripeLong } = stripeActivitiesWithin(run.remainingMs(Date.now()));
     if (feature === 'balance') {
-      const stored = await stripe.storeBalance({ accountId, eventId: completion.eventId, refresh: completion.refresh });
+      const { eventId } = completion;
+      const stored =
+        (eventId && patched(EVENT_BALANCE_REPORTED_LOCALLY) ? await this.db.reportEventBalance({ eventId }) : null) ??
+        (await stripe.storeBalance({ accountId, eventId, refresh: completion.refresh }));
       if (stored.verdict === 'applied') run.status.stored = { balanceCurrencies: stored.currencies, balanceAsOf: stored.asOf };
       return stored.verdict;
     }

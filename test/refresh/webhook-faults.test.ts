@@ -33,6 +33,24 @@ test('a lost webhook: the refresh completes by polling', async () => {
   await maybeRecordHistory(stack.client, refreshWorkflowId('balance', account.id), 'refresh-balance-lost-webhook');
 });
 
+test('a balance the receiver already stored is reported by a local activity: no storeBalance on the Stripe queue', async () => {
+  const account = await stack.simulator.createAccount({ balance: { current: { usd: 810 } }, refreshLatencyMs: 1_500 });
+  const workflowId = refreshWorkflowId('balance', account.id);
+  const result = runRefresh(stack.client, stack.taskQueue, account.id, 'balance');
+  // Hold the workers while the refresh is pending, so the receiver has stored the event's balance before the
+  // workflow looks (as it usually has: its write commits in milliseconds).
+  await expect.poll(async () => (await stack.pool.query(`SELECT status FROM fc_refreshes WHERE workflow_id = $1`, [workflowId])).rows[0]?.status).toBe('pending');
+  await stack.stopWorkers();
+  await expect.poll(async () => (await stack.pool.query(`SELECT settled_by FROM fc_feature_state WHERE account_id = $1 AND feature = 'balance'`, [account.id])).rows[0]?.settled_by).toMatch(/^event\//);
+  await stack.startWorkers();
+  expect(await result).toMatchObject({ outcome: 'succeeded', stored: { balanceCurrencies: 1 } });
+  expect(await balanceRows(account.id)).toBe(1);
+  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  const scheduled = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  expect(scheduled).not.toContain('storeBalance');
+  await maybeRecordHistory(stack.client, workflowId, 'refresh-balance-event-reported');
+});
+
 test('duplicate, stale and out-of-order webhooks are processed once', async () => {
   await stack.simulator.setWebhookFaults({ duplicateRate: 1, staleResendRate: 1, reorder: true, reorderWindowMs: 200, seed: 7 });
   const account = await stack.simulator.createAccount({ transactionCount: 50, newTransactionsPerRefresh: 5, updatesPerRefresh: 2 });

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, test } from 'vitest';
-import { createStoreBalance } from '../../activities/store-balance';
+import { createReportEventBalance, createStoreBalance } from '../../activities/store-balance';
 import { FC_ACCOUNT_ID, FC_FEATURE, FC_REFRESH_STATUS } from '../../common/search-attributes';
 import { refreshWorkflowId } from '../../common/workflow-ids';
 import { REFRESH_WORKFLOW_TYPE } from '../../common/workflow-types';
@@ -139,6 +139,27 @@ describe('refreshed_* webhooks reach the refresh workflow by signal-with-start',
 
     // The older event's run, late: a newer refresh is settled, so it stores nothing.
     expect(await storeBalance({ accountId, eventId: delivered.id })).toMatchObject({ verdict: 'stale', source: 'event' });
+  });
+
+  test(`the workflow's local first look reports only a balance the receiver settled under the event's name`, async () => {
+    const accountId = uniqueAccountId();
+    const reportEventBalance = createReportEventBalance({ pool: bed.pool });
+    const delivered = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId));
+    expect((await deliver(bed.baseUrl, delivered.payload, signatureFor(delivered.payload))).status).toBe(200);
+    expect(await reportEventBalance({ eventId: delivered.id })).toEqual({ verdict: 'applied', currencies: 1, asOf: 1_700_000_000, source: 'event' });
+
+    // Recorded, not stored by the receiver (its write failed after it signalled): nothing to report, storeBalance stores it.
+    const recorded = stripeEvent('financial_connections.account.refreshed_balance', fcAccount(accountId, {
+      balance: { as_of: 1_700_000_500, cash: { available: { usd: 900 } }, current: { usd: 900 }, type: 'cash' },
+      balance_refresh: { status: 'succeeded', last_attempted_at: 1_700_000_500, next_refresh_available_at: 1_700_004_100 },
+    }));
+    await claimEvent(bed.pool, { id: recorded.id, type: 'financial_connections.account.refreshed_balance', accountId, created: recorded.created, livemode: false, payload: JSON.parse(recorded.payload) }, 1_000);
+    expect(await reportEventBalance({ eventId: recorded.id })).toBeNull();
+    await createStoreBalance({ stripe, pool: bed.pool })({ accountId, eventId: recorded.id });
+    expect(await reportEventBalance({ eventId: recorded.id })).toMatchObject({ verdict: 'applied', asOf: 1_700_000_500 });
+    // The first event's balance is no longer the newest settled: not reported (storeBalance then says stale).
+    expect(await reportEventBalance({ eventId: delivered.id })).toBeNull();
+    expect(await reportEventBalance({ eventId: 'evt_never_received' })).toBeNull();
   });
 
   test(`the receiver and the workflow storing the same event at once (the signal races the receiver's write): one balance, settled once`, async () => {
