@@ -1,5 +1,5 @@
-// The orchestration floor for the throughput benchmark: the same shape as a balance refresh (five local
-// bookkeeping activities, three activities on a second task queue, one signal to wait for) with no I/O at all.
+// The orchestration floor for the throughput benchmark: the same shape as a balance refresh whose event the receiver
+// stored (six local activities, two activities on a second task queue, one signal to wait for) with no I/O at all.
 // What a refresh costs above this is fc-refresh's own work: Stripe calls, Postgres writes, the webhook path.
 import { condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FloorActivities } from './floor-worker';
@@ -22,7 +22,7 @@ export async function floorWorkflow(): Promise<number> {
   await local.noop(); // pending
   await condition(() => signalled);
   await local.noop(); // storing
-  await remote.noop(); // storeBalance
+  await local.noop(); // reportEventBalance
   await local.noop(); // succeeded
   return 8;
 }

@@ -90,7 +90,7 @@ export function latencyMarkdown(l: LatencyResult, samples: number, measured: str
     note:
       `- 2 (${measured}): from \`stripe_events.received_at\` of the refreshed_balance event to \`fc_balances.stored_at\` of the balance it carries ` +
       `(the receiver stores it from the event before it answers, storeEventBalance in db/queries/refreshed-balance.ts) and to \`fc_refreshes.updated_at\` of the succeeded row ` +
-      `(the workflow's last step, after it re-applies the store and reports it); all Postgres timestamps (\`now()\`: the start of the writing transaction). ` +
+      `(the workflow's last step, after it reads in a local activity that the receiver stored the balance); all Postgres timestamps (\`now()\`: the start of the writing transaction). ` +
       `The simulator completes each refresh 300 ms after it starts. The floor: a row inserted, then signal-with-start of a workflow on workers of its own ` +
       `that updates that row in a local activity once the signal is handled, ${CONCURRENT_REFRESHES} at once.`,
   };

@@ -51,6 +51,6 @@ export async function measureRefreshThroughput(stack: ProductStack, floorTaskQue
 export function throughputMarkdown(t: ThroughputResult, plan: { throughput: number; throughputRounds: number }, measured: string): { row: string; note: string } {
   return {
     row: `| 1. refresh throughput, ${plan.throughputRounds} × ${plan.throughput.toLocaleString('en-US')} balance refreshes at once | ${t.perSec} refreshes/s | ${t.floorPerSec}/s no-op workflows of the same shape | ${t.ratio} |`,
-    note: `- 1 (${measured}): the floor is \`bench/floor-workflow.ts\` on its own workers: five local activities, three activities on a second queue and one signal, all no-ops. A balance refresh does the same steps with Stripe calls (the simulator completes each refresh 300 ms after it starts, as in 1b and 4; Stripe's rate limits lifted, see 1b), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.`,
+    note: `- 1 (${measured}): the floor is \`bench/floor-workflow.ts\` on its own workers: six local activities, two activities on a second queue and one signal, all no-ops. A balance refresh whose event the receiver stored (the ordinary path) does the same steps with Stripe calls (the simulator completes each refresh 300 ms after it starts, as in 1b and 4; Stripe's rate limits lifted, see 1b), Postgres writes and the signed webhook in between. Rounds alternate floor and refreshes.`,
   };
 }
