@@ -9,11 +9,13 @@
 // during a burst. Each round writes fresh ids; a warm-up round is not counted; the figure is the median of the
 // rounds' ratios. The read figure drains every change written through ChangeFeed.sync, 1,000 a call, as a consumer
 // catching up would.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { ChangeFeed } from '../client/change-feed';
 import { registerConsumer } from '../client/consumers';
 import { upsertTransactions } from '../db/queries/transactions';
+import { derivedId } from '../simulator/state/ids';
 import { log, round } from './measure';
 
 export interface ChangeFeedResult {
@@ -27,21 +29,34 @@ const PAGE = 100;
 const TRIGGERS = ['fc_transactions_added', 'fc_transactions_changed'];
 const BASELINE_SCHEMA = 'bench_without_change_feed';
 
+// Stripe-shaped values, as varied as real ones (opaque ids, amounts, merchants with store numbers, a date each), so
+// that how well a batch of changes compresses is not flattered by repetitive rows.
+const MERCHANTS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline', 'Payroll', 'Refund'];
+
+/** A deterministic pseudo-random integer in [0, bound) for a transaction and a purpose. */
+function pick(seed: string, purpose: string, bound: number): number {
+  return createHash('sha256').update(`${seed}\u0000${purpose}`).digest().readUInt32BE(0) % bound;
+}
+
 function page(accountId: string, start: number, status: 'pending' | 'posted', updated: number): Stripe.FinancialConnections.Transaction[] {
-  return Array.from({ length: PAGE }, (_, i) => ({
-    id: `fctxn_bench_${accountId}_${start + i}`,
-    object: 'financial_connections.transaction',
-    account: accountId,
-    amount: -(1_000 + ((start + i) % 5_000)),
-    currency: 'usd',
-    description: 'Rocket Rides',
-    livemode: false,
-    status,
-    status_transitions: { posted_at: status === 'posted' ? updated : null, void_at: null },
-    transacted_at: updated - 86_400,
-    transaction_refresh: `fctxnref_bench_${updated}`,
-    updated,
-  }));
+  return Array.from({ length: PAGE }, (_, i) => {
+    const id = derivedId('fctxn', [accountId, start + i]);
+    const transactedAt = updated - 86_400 * 90 + pick(id, 'transacted', 86_400 * 90);
+    return {
+      id,
+      object: 'financial_connections.transaction',
+      account: accountId,
+      amount: -(100 + pick(id, 'amount', 20_000)),
+      currency: 'usd',
+      description: `${MERCHANTS[pick(id, 'merchant', MERCHANTS.length)] ?? ''} #${pick(id, 'store', 10_000)}`,
+      livemode: false,
+      status,
+      status_transitions: { posted_at: status === 'posted' ? transactedAt + 3_600 + pick(id, 'posted', 86_400) : null, void_at: null },
+      transacted_at: transactedAt,
+      transaction_refresh: `fctxnref_bench_${updated}`,
+      updated,
+    };
+  });
 }
 
 /** A connection whose fc_transactions is a trigger-less copy of the product's table. */
