@@ -18,7 +18,7 @@ function groupOf(pid: number, command: string): CpuGroup {
 
 /** CPU seconds used so far by the processes alive now and the children they reaped, by group. */
 export function cpuSnapshot(): CpuSnapshot {
-  const seconds: CpuSnapshot = { temporal: 0, postgres: 0, bench: 0, other: 0 };
+  const seconds = noCpu();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -45,26 +45,23 @@ export function cpuSnapshot(): CpuSnapshot {
   return seconds;
 }
 
+const GROUPS: readonly CpuGroup[] = ['temporal', 'postgres', 'bench', 'other'];
+
+/** A snapshot whose every group is `value(group)`. */
+function byGroup(value: (group: CpuGroup) => number): CpuSnapshot {
+  return Object.fromEntries(GROUPS.map((group) => [group, value(group)])) as CpuSnapshot;
+}
+
 /** What each group used between two snapshots. */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
-  return {
-    temporal: after.temporal - before.temporal,
-    postgres: after.postgres - before.postgres,
-    bench: after.bench - before.bench,
-    other: after.other - before.other,
-  };
-}
+export const cpuBetween = (before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot => byGroup((g) => after[g] - before[g]);
 
-export function addCpu(total: CpuSnapshot, more: CpuSnapshot): CpuSnapshot {
-  return { temporal: total.temporal + more.temporal, postgres: total.postgres + more.postgres, bench: total.bench + more.bench, other: total.other + more.other };
-}
+export const addCpu = (total: CpuSnapshot, more: CpuSnapshot): CpuSnapshot => byGroup((g) => total[g] + more[g]);
 
-export const noCpu = (): CpuSnapshot => ({ temporal: 0, postgres: 0, bench: 0, other: 0 });
+export const noCpu = (): CpuSnapshot => byGroup(() => 0);
 
 /** Milliseconds of CPU per item, by group, to a tenth. */
 export function cpuMsPer(cpu: CpuSnapshot, items: number): CpuSnapshot {
-  const ms = (seconds: number) => Math.round((seconds * 10_000) / items) / 10;
-  return { temporal: ms(cpu.temporal), postgres: ms(cpu.postgres), bench: ms(cpu.bench), other: ms(cpu.other) };
+  return byGroup((g) => Math.round((cpu[g] * 10_000) / items) / 10);
 }
 
 /** "Temporal 22.1 ms, Postgres 3 ms, bench process 40.2 ms, other 0.3 ms" from cpuMsPer's figures. */

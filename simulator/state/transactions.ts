@@ -24,8 +24,8 @@ interface TxRecord {
   refreshSeq: number;
 }
 
-const DEBITS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline'];
-const CREDITS = ['Payroll', 'Transfer from savings', 'Refund'];
+export const DEBITS = ['Rocket Rides', 'Coffee Shop', 'Grocery Mart', 'Utility Co', 'Gas Station', 'Book Store', 'Airline'];
+export const CREDITS = ['Payroll', 'Transfer from savings', 'Refund'];
 
 export interface TransactionFilter {
   afterRefreshSeq?: number;
